@@ -1,0 +1,27 @@
+# xrdsim: the two commands of the README, each installing what it needs first.
+#   make run    stick patterns of every CIF in Structures/ → Output/sticks/
+#   make test   the test suite (swift test)
+# GSL (libgsl-dev) is a system library: installed with apt-get when pkg-config cannot find it.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps run test bench clean
+
+deps:
+	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl || \
+	  { echo "installing libgsl-dev (GSL) with apt-get"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgsl-dev pkg-config; }
+
+run: deps
+	$(SWIFT) build -c release --product xrdsim
+	$$($(SWIFT) build -c release --show-bin-path)/xrdsim sticks Structures --output-dir Output/sticks
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+clean:
+	rm -rf .build Output/sticks

@@ -1,0 +1,23 @@
+// The Lorentz-polarization factor of a Bragg–Brentano powder diffractometer.
+//
+// Lp(θ) = 2(1 + cos²2θ_M cos²2θ) / ((1 + cos²2θ_M) sin²θ cosθ)  (ITC Vol. C, 6.2.2; Klug & Alexander),
+// with 2θ_M the Bragg angle of a monochromator (0 = none: unpolarised beam, Lp = (1 + cos²2θ)/(sin²θ cosθ),
+// as pymatgen writes it: the overall factor 2 keeps that form, and patterns are scaled anyway).
+// Not done: Debye–Scherrer or transmission geometry, synchrotron (linearly polarised) beams.
+
+import Foundation
+
+/// Bragg–Brentano Lorentz-polarization factor at a diffraction angle.
+///
+/// - Parameters:
+///   - twoTheta: diffraction angle 2θ in degrees (0 < 2θ < 180).
+///   - monochromatorTwoTheta: the monochromator's 2θ_M in degrees; 0 for no monochromator.
+public func lorentzPolarization(twoTheta: Double, monochromatorTwoTheta: Double = 0) -> Double {
+  let theta = twoTheta * .pi / 360
+  let cos2Theta = cos(2 * theta)
+  let cos2ThetaM = cos(monochromatorTwoTheta * .pi / 180)
+  let cm2 = cos2ThetaM * cos2ThetaM
+  let polarization = 2 * (1 + cm2 * cos2Theta * cos2Theta) / (1 + cm2)
+  let sinTheta = sin(theta)
+  return polarization / (sinTheta * sinTheta * cos(theta))
+}

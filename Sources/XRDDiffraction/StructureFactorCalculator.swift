@@ -1,0 +1,275 @@
+// Structure factors by direct summation over the full cell.
+//
+// F(h) = Σ_j occ_j (f0_j(s) + f′_j + i f″_j) T_j(h) exp(2πi h·x_j), s = sinθ/λ = 1/(2d);
+// f0 from Waasmaier & Kirfel (1995) (or ITC Vol. C 6.1.1.4), f′/f″ for the wavelength,
+// T_j = exp(−8π²U s²) (isotropic) or exp(−hᵀβ_j h) (anisotropic, β rotated to each image).
+// Atoms with the same species and U are grouped, so f0 and T are evaluated once per group and reflection;
+// the phase factors exp(2πi h x) come from per-atom tables built by recurrence, so the inner loop is two
+// complex multiplications per atom and reflection (no trigonometric calls).
+// Not done: FFT summation. Powder patterns need < 10⁴ reflections; direct summation is exact and simple.
+
+public import ComplexModule
+public import RealModule
+import Foundation
+public import XRDCrystal
+
+/// Computes structure factors of one crystal under fixed settings; prepare once, evaluate many times.
+public struct StructureFactorCalculator: Sendable {
+  public let crystal: Crystal
+  public let settings: DiffractionSettings
+  /// The full-cell atoms the sums run over.
+  public let atoms: [CellAtom]
+
+  // One group: atoms of one species and one isotropic U (or anisotropic atoms of one species).
+  struct Group: Sendable {
+    var speciesIndex: Int
+    var uIso: Double          // isotropic U of the group (0 for anisotropic groups: T is per atom)
+    var isAnisotropic: Bool
+    var atoms: Range<Int>     // into the flat per-atom arrays
+  }
+
+  let formFactors: [FormFactor]
+  let species: [Species]
+  let formFactorOverride: FormFactorFunction?
+  let fPrime: [Double]
+  let fDoublePrime: [Double]
+  let groups: [Group]
+  // Flat per-atom data in group order.
+  let positions: [SIMD3<Double>]
+  let occupancies: [Double]
+  let betas: [SIMD8<Double>]  // β11 β22 β33 2β12 2β13 2β23 (+2 unused)
+
+  public init(crystal: Crystal, settings: DiffractionSettings = DiffractionSettings()) {
+    self.init(crystal: crystal, settings: settings, formFactorOverride: nil)
+  }
+
+  /// f0(element, s) replacing the table, to reproduce another program's convention in tests.
+  package typealias FormFactorFunction = @Sendable (_ element: Element, _ sinThetaOverLambda: Double) -> Double
+
+  package init(crystal: Crystal, settings: DiffractionSettings, formFactorOverride: FormFactorFunction?) {
+    self.formFactorOverride = formFactorOverride
+    self.crystal = crystal
+    self.settings = settings
+    let atoms = crystal.fullCell()
+    self.atoms = atoms
+
+    // Species actually used for the form factor.
+    var speciesList: [Species] = []
+    var speciesIndexOf: [Species: Int] = [:]
+    func speciesIndex(_ s: Species) -> Int {
+      let key = settings.ionicFormFactors ? s : Species(element: s.element, charge: 0)
+      if let i = speciesIndexOf[key] { return i }
+      speciesIndexOf[key] = speciesList.count
+      speciesList.append(key)
+      return speciesList.count - 1
+    }
+    struct Key: Hashable { var species: Int; var uIso: Double; var anisotropic: Bool }
+    var members: [Key: [Int]] = [:]
+    var keyOrder: [Key] = []
+    for (i, atom) in atoms.enumerated() {
+      let s = speciesIndex(atom.species)
+      var key: Key
+      let site = crystal.sites[atom.siteIndex]
+      if !settings.displacementParameters {
+        key = Key(species: s, uIso: 0, anisotropic: false)
+      } else if site.displacement == .none {
+        key = Key(species: s, uIso: settings.defaultUIso, anisotropic: false)
+      } else if atom.isIsotropic {
+        key = Key(species: s, uIso: atom.uIso ?? 0, anisotropic: false)
+      } else {
+        switch settings.displacementModel {
+        case .anisotropic:
+          key = Key(species: s, uIso: 0, anisotropic: true)
+        case .equivalentIsotropic:
+          key = Key(species: s, uIso: site.displacement.uEquivalent(in: crystal.cell) ?? 0, anisotropic: false)
+        case .isotropicAsWritten:
+          key = Key(species: s, uIso: site.writtenUIso ?? 0, anisotropic: false)
+        }
+      }
+      if members[key] == nil { keyOrder.append(key) }
+      members[key, default: []].append(i)
+    }
+    var groups: [Group] = []
+    var positions: [SIMD3<Double>] = []
+    var occupancies: [Double] = []
+    var betas: [SIMD8<Double>] = []
+    for key in keyOrder {
+      let start = positions.count
+      for i in members[key]! {
+        let atom = atoms[i]
+        positions.append(atom.position)
+        occupancies.append(atom.occupancy)
+        let b = atom.beta
+        betas.append(key.anisotropic
+          ? SIMD8(b[0], b[4], b[8], 2 * b[1], 2 * b[2], 2 * b[5], 0, 0)
+          : SIMD8(repeating: 0))
+      }
+      groups.append(Group(speciesIndex: key.species, uIso: key.uIso, isAnisotropic: key.anisotropic,
+                          atoms: start..<positions.count))
+    }
+    self.groups = groups
+    self.positions = positions
+    self.occupancies = occupancies
+    self.betas = betas
+    species = speciesList
+    formFactors = speciesList.map { FormFactor(species: $0, table: settings.formFactorTable, useIonic: settings.ionicFormFactors) }
+    if settings.anomalousDispersion {
+      let dispersion = speciesList.map { anomalousScattering(for: $0.element, wavelength: settings.wavelength) }
+      fPrime = dispersion.map(\.fPrime)
+      fDoublePrime = dispersion.map(\.fDoublePrime)
+    } else {
+      fPrime = speciesList.map { _ in 0 }
+      fDoublePrime = fPrime
+    }
+  }
+
+  /// The species whose form factors are used (after the ionic/neutral choice and the table's fallback).
+  public var resolvedSpecies: [Species] { formFactors.map(\.resolvedSpecies) }
+
+  /// F(h) in electrons, by direct summation with trigonometric calls (the reference path; see
+  /// ``structureFactors(for:)`` for the fast path used by patterns).
+  public func structureFactor(_ hkl: MillerIndex) -> Complex<Double> {
+    let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
+    let hv = SIMD3(Double(hkl.h), Double(hkl.k), Double(hkl.l))
+    var total = Complex<Double>.zero
+    var f0 = [Double?](repeating: nil, count: formFactors.count)
+    for group in groups {
+      let si = group.speciesIndex
+      let base = f0[si] ?? formFactor(si, s2.squareRoot())
+      f0[si] = base
+      let t = group.isAnisotropic ? 1 : exp(-8 * Double.pi * Double.pi * group.uIso * s2)
+      let f = Complex(base + fPrime[si], fDoublePrime[si]).multiplied(by: t)
+      var sum = Complex<Double>.zero
+      for a in group.atoms {
+        let phase = 2 * Double.pi * (hv * positions[a]).sum()
+        var w = occupancies[a]
+        if group.isAnisotropic { w *= exp(-anisotropicExponent(betas[a], hkl)) }
+        sum += Complex(w * cos(phase), w * sin(phase))
+      }
+      total += f * sum
+    }
+    return total
+  }
+
+  /// F(h) and F(−h) for many reflections at once, by phase tables (exact up to rounding, ~1e-13 relative).
+  /// Every index must satisfy |h| ≤ `limits.x`, |k| ≤ `limits.y`, |l| ≤ `limits.z`.
+  public func structureFactors(for indices: [MillerIndex]) -> [(plus: Complex<Double>, minus: Complex<Double>)] {
+    var limits = SIMD3<Int>(0, 0, 0)
+    for m in indices { limits = pointwiseMax(limits, SIMD3(abs(m.h), abs(m.k), abs(m.l))) }
+    let tables = PhaseTables(positions: positions, limits: limits)
+    let fourPiSq = 4 * Double.pi * Double.pi
+    var result: [(plus: Complex<Double>, minus: Complex<Double>)] = []
+    result.reserveCapacity(indices.count)
+    var f0 = [Double](repeating: 0, count: formFactors.count)
+    for hkl in indices {
+      let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
+      let s = s2.squareRoot()
+      for i in formFactors.indices { f0[i] = formFactor(i, s) }
+      var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0
+      for group in groups {
+        let si = group.speciesIndex
+        let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+        let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
+        var sr = 0.0, sim = 0.0
+        if group.isAnisotropic {
+          for a in group.atoms {
+            let (pr, pi) = tables.phase(atom: a, hkl)
+            let w = occupancies[a] * exp(-anisotropicExponent(betas[a], hkl))
+            sr += w * pr; sim += w * pi
+          }
+        } else {
+          for a in group.atoms {
+            let (pr, pi) = tables.phase(atom: a, hkl)
+            let w = occupancies[a]
+            sr += w * pr; sim += w * pi
+          }
+        }
+        // f·S for h and f·conj(S) for −h (T and occupancies are real and even in h).
+        plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
+        minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
+      }
+      result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm)))
+    }
+    return result
+  }
+
+  @inline(__always)
+  func formFactor(_ index: Int, _ s: Double) -> Double {
+    if let formFactorOverride { return formFactorOverride(species[index].element, s) }
+    return formFactors[index].value(sinThetaOverLambda: s)
+  }
+
+  /// Σ_j occ_j |f_j(s)| T_j(s): the largest |F| the atoms could give at this s (all in phase), used to
+  /// recognise a vanishing |F| (systematic absence) independently of the scale of the structure.
+  func inPhaseBound(_ hkl: MillerIndex) -> Double {
+    let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
+    var bound = 0.0
+    for group in groups {
+      let si = group.speciesIndex
+      let f = Complex(formFactor(si, s2.squareRoot()) + fPrime[si], fDoublePrime[si]).length
+      let t = group.isAnisotropic ? 1 : exp(-8 * Double.pi * Double.pi * group.uIso * s2)
+      var occ = 0.0
+      for a in group.atoms { occ += occupancies[a] }
+      bound += f * t * occ
+    }
+    return bound
+  }
+}
+
+// MARK: - Implementation details
+
+@inline(__always)
+func anisotropicExponent(_ b: SIMD8<Double>, _ m: MillerIndex) -> Double {
+  let h = Double(m.h), k = Double(m.k), l = Double(m.l)
+  return h * h * b[0] + k * k * b[1] + l * l * b[2] + h * k * b[3] + h * l * b[4] + k * l * b[5]
+}
+
+/// exp(2πi n x) for n in −N…N, per atom and axis, built by complex recurrence from exp(2πi x).
+struct PhaseTables {
+  let limits: SIMD3<Int>
+  let widths: SIMD3<Int>
+  // [atom][n + N] interleaved (re, im), one array per axis.
+  let tables: [[Double]]
+
+  init(positions: [SIMD3<Double>], limits: SIMD3<Int>) {
+    self.limits = limits
+    widths = 2 &* limits &+ 1
+    var tables: [[Double]] = []
+    for axis in 0..<3 {
+      let n = limits[axis], width = widths[axis]
+      var table = [Double](repeating: 0, count: positions.count * width * 2)
+      for (atom, p) in positions.enumerated() {
+        let angle = 2 * Double.pi * p[axis]
+        let c = cos(angle), s = sin(angle)
+        let base = atom * width * 2
+        table[base + 2 * n] = 1
+        var re = 1.0, im = 0.0
+        for j in 1...max(n, 1) where j <= n {
+          (re, im) = (re * c - im * s, re * s + im * c)
+          if j % 16 == 0 {  // re-anchor on the exact value to keep rounding bounded
+            let a = angle * Double(j)
+            (re, im) = (cos(a), sin(a))
+          }
+          table[base + 2 * (n + j)] = re
+          table[base + 2 * (n + j) + 1] = im
+          table[base + 2 * (n - j)] = re
+          table[base + 2 * (n - j) + 1] = -im
+        }
+      }
+      tables.append(table)
+    }
+    self.tables = tables
+  }
+
+  @inline(__always)
+  func phase(atom: Int, _ m: MillerIndex) -> (Double, Double) {
+    let ix = (atom * widths.x + m.h + limits.x) * 2
+    let iy = (atom * widths.y + m.k + limits.y) * 2
+    let iz = (atom * widths.z + m.l + limits.z) * 2
+    let xr = tables[0][ix], xi = tables[0][ix + 1]
+    let yr = tables[1][iy], yi = tables[1][iy + 1]
+    let zr = tables[2][iz], zi = tables[2][iz + 1]
+    let pr = xr * yr - xi * yi, pi = xr * yi + xi * yr
+    return (pr * zr - pi * zi, pr * zi + pi * zr)
+  }
+}

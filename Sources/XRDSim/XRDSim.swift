@@ -1,0 +1,5 @@
+// The xrdsim library: CIF → Crystal → Diffraction. Import this one module to get all stages.
+
+@_exported public import XRDCIF
+@_exported public import XRDCrystal
+@_exported public import XRDDiffraction
