@@ -38,8 +38,14 @@ let targets: [Target] = [
     swiftSettings: swiftSettings
   ),
   .target(
+    name: "XRDProfile",
+    dependencies: ["XRDDiffraction", "XRDGSL", .product(name: "Yams", package: "Yams")],
+    swiftSettings: swiftSettings
+  ),
+  .target(name: "XRDAugment", dependencies: ["XRDProfile", "XRDGSL"], swiftSettings: swiftSettings),
+  .target(
     name: "XRDSim",
-    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction"],
+    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction", "XRDProfile", "XRDAugment"],
     swiftSettings: swiftSettings
   ),
   .executableTarget(
@@ -67,6 +73,8 @@ let targets: [Target] = [
     exclude: ["Fixtures"],
     swiftSettings: swiftSettings
   ),
+  .testTarget(name: "XRDProfileTests", dependencies: ["XRDProfile"], swiftSettings: swiftSettings),
+  .testTarget(name: "XRDAugmentTests", dependencies: ["XRDAugment", "XRDSim"], swiftSettings: swiftSettings),
   .testTarget(
     name: "XRDSimCLITests",
     dependencies: ["XRDSimCLI", "XRDSim"],
@@ -80,6 +88,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
   ],
   targets: targets,
   swiftLanguageModes: [.v6]

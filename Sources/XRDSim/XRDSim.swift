@@ -3,3 +3,5 @@
 @_exported public import XRDCIF
 @_exported public import XRDCrystal
 @_exported public import XRDDiffraction
+@_exported public import XRDProfile
+@_exported public import XRDAugment
