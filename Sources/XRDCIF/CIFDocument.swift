@@ -55,13 +55,19 @@ public struct CIFDocument: Sendable {
         kind: .unreadableFile(reason: "not a file URL: \(url.absoluteString)"),
         location: SourceLocation(file: name, line: 0, column: 0))
     }
+    func unreadable(_ reason: String) -> CIFError {
+      CIFError(kind: .unreadableFile(reason: reason), location: SourceLocation(file: name, line: 0, column: 0))
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      throw unreadable("no such file: \(url.path)")
+    }
+    if isDirectory.boolValue { throw unreadable("is a directory: \(url.path)") }
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw CIFError(
-        kind: .unreadableFile(reason: error.localizedDescription),
-        location: SourceLocation(file: name, line: 0, column: 0))
+      throw unreadable(error.localizedDescription)
     }
     let result = data.withUnsafeBytes { raw in
       Result { () throws(CIFError) in try CIFDocument.parse(raw.bindMemory(to: UInt8.self), fileName: name) }
