@@ -60,8 +60,9 @@ struct BenchCommand: ParsableCommand {
     } else {
       print("file                                   atoms  reflections   median ms   sticks/s")
       for r in results {
-        print(String(format: "%-38@ %6d %12d %11.4f %10.1f", r.file as NSString, r.atomsInCell, r.reflections,
-                     r.medianMilliseconds, r.sticksPerSecond))
+        let name = r.file.count >= 38 ? r.file : r.file + String(repeating: " ", count: 38 - r.file.count)
+        print(name + String(format: " %6d %12d %11.4f %10.1f", r.atomsInCell, r.reflections, r.medianMilliseconds,
+                            r.sticksPerSecond))
       }
     }
   }

@@ -1,0 +1,92 @@
+// Counting noise: Poisson statistics at a chosen peak count, plus optional Gaussian detector noise.
+//
+// The noiseless pattern (peaks + background) is scaled so its maximum equals `counts`; each point is
+// replaced by a Poisson draw with that mean (XRDGSL's exact inversion/PTRS sampler on xoshiro256**), then a
+// normal deviate of σ = `gaussian_sigma` counts is added and the sum clamped at 0. The generator of one
+// pattern is seeded with SplitMix64.derive(seed, [stream]), so patterns are reproducible bit for bit and
+// independent of which thread draws them (STYLE §7). GSL's `gsl_ran_poisson` is not used here: on the build
+// machine it took 1.9 ms for 8501 points at 10⁴ peak counts (3.5 ms at 10⁶), against ≈ 0.11 ms for this
+// sampler and a budget of 0.2 ms.
+// Not done: detector dead time, dark counts, correlated (e.g. scintillator afterglow) noise.
+
+public import XRDProfile
+import XRDGSL
+
+/// A pattern with counting noise and its parts, all in counts and on the same grid.
+public struct NoisyPattern: Sendable, Hashable {
+  /// The measured-looking pattern: non-negative counts (whole numbers when only Poisson noise is drawn).
+  public var intensity: [Double]
+  /// The noiseless pattern after scaling: the mean of each point, in counts.
+  public var expected: [Double]
+  /// `intensity − expected` point by point: the noise component.
+  public var noise: [Double]
+  /// The factor the input was multiplied by to make `expected` (counts / input maximum; 1 without `counts`).
+  public var scale: Double
+
+  public init(intensity: [Double], expected: [Double], noise: [Double], scale: Double) {
+    self.intensity = intensity
+    self.expected = expected
+    self.noise = noise
+    self.scale = scale
+  }
+}
+
+extension NoiseModel {
+  /// Adds counting noise to a noiseless pattern (peaks + background, any non-negative units).
+  ///
+  /// With ``counts`` set, the pattern is scaled so its largest value equals `counts` (not scaled if that
+  /// value is not positive) and each point is drawn from a Poisson distribution with the scaled value as
+  /// mean: never negative, whole numbers. With ``gaussianSigma`` > 0, N(0, σ²) is added to every point and
+  /// the result clamped at 0 (clamping biases points whose mean is within a few σ of 0 upwards, as a
+  /// detector that cannot report negative counts does). Negative or NaN inputs are treated as 0.
+  ///
+  /// Cost (release build, 8501 points, measured on the 2-core build machine): ≈ 0.05 ms at 10² peak counts,
+  /// ≈ 0.11 ms at 10⁴–10⁶; Gaussian noise adds ≈ 0.06 ms (Marsaglia's polar method).
+  ///
+  /// - Parameter stream: which of the seed's independent streams to draw from, e.g. the item index of a
+  ///   corpus; the generator is seeded with `SplitMix64.derive(seed, [stream])`.
+  ///   - rescale: false to draw around the pattern's values as they are (already in counts), without scaling
+  ///     its maximum to ``counts``; `counts` then only switches Poisson statistics on.
+  public func apply(to pattern: [Double], stream: UInt64 = 0, rescale: Bool = true) -> NoisyPattern {
+    var peak = 0.0
+    for value in pattern where value > peak && value.isFinite { peak = value }
+    let scale = rescale ? (counts.map { peak > 0 ? $0 / peak : 1 } ?? 1) : 1
+    let n = pattern.count
+    var rng = Xoshiro256StarStar(seed: SplitMix64.derive(seed, [stream]))
+    let poisson = counts != nil
+    let sigma = gaussianSigma
+    let expected = [Double](unsafeUninitializedCapacity: n) { mean, initialized in
+      pattern.withUnsafeBufferPointer { input in
+        for i in 0..<n {
+          let m = input[i] * scale
+          mean[i] = m > 0 && m.isFinite ? m : 0  // NaN, ±∞, negative → 0
+        }
+      }
+      initialized = n
+    }
+    let intensity = [Double](unsafeUninitializedCapacity: n) { output, initialized in
+      expected.withUnsafeBufferPointer { mean in
+        if poisson {
+          for i in 0..<n { output[i] = rng.poisson(mean: mean[i]) }
+        } else {
+          for i in 0..<n { output[i] = mean[i] }
+        }
+      }
+      if sigma > 0 {
+        var i = 0
+        while i < n {
+          let (a, b) = rng.standardNormalPair()
+          output[i] = max(0, output[i] + sigma * a)
+          if i + 1 < n { output[i + 1] = max(0, output[i + 1] + sigma * b) }
+          i += 2
+        }
+      }
+      initialized = n
+    }
+    let noise = [Double](unsafeUninitializedCapacity: n) { difference, initialized in
+      for i in 0..<n { difference[i] = intensity[i] - expected[i] }
+      initialized = n
+    }
+    return NoisyPattern(intensity: intensity, expected: expected, noise: noise, scale: scale)
+  }
+}
