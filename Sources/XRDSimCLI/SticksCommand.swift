@@ -31,6 +31,9 @@ struct SticksCommand: ParsableCommand {
   @Flag(help: "Ignore displacement (thermal) parameters: T = 1.")
   var noThermal = false
 
+  @Option(name: .customLong("default-uiso"), help: "U_iso in Å² for sites whose CIF gives no displacement parameter.")
+  var defaultUIso = 0.0
+
   @Option(help: "Form-factor table: waasmaierKirfel or internationalTables.")
   var formFactors = "waasmaierKirfel"
 
@@ -62,7 +65,7 @@ struct SticksCommand: ParsableCommand {
     }
     return DiffractionSettings(wavelength: lambda, twoThetaRange: low...high, anomalousDispersion: !noAnomalous,
                                ionicFormFactors: !neutralAtoms, displacementParameters: !noThermal,
-                               formFactorTable: table, monochromatorTwoTheta: monochromator)
+                               formFactorTable: table, defaultUIso: defaultUIso, monochromatorTwoTheta: monochromator)
   }
 
   func run() throws {
