@@ -40,6 +40,9 @@ public struct SimulatedPattern: Sendable {
   /// intensity − peaks − background (all zero without noise).
   public var noise: [Double]
   public var radiation: [EmissionLine]
+  /// Counts per unit of stick area: `peaks` = peakScale × Σ area·profile (so Σ peaks·step / peakScale is the
+  /// total stick intensity on the grid).
+  public var peakScale: Double
   /// Every peak that was rendered, sorted by 2θ.
   public var peakList: [PatternPeak]
 }
@@ -144,8 +147,8 @@ public struct PatternSimulator: Sendable {
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
     let maximum = peaks.max() ?? 0
     let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
-    if maximum > 0 {
-      let factor = target / maximum
+    let factor = maximum > 0 ? target / maximum : 1
+    if factor != 1 {
       for i in peaks.indices { peaks[i] *= factor }
     }
     let twoTheta = grid.values
@@ -159,6 +162,6 @@ public struct PatternSimulator: Sendable {
     }
     let noise = zip(total, clean).map(-)
     return SimulatedPattern(twoTheta: twoTheta, intensity: total, peaks: peaks, background: background, noise: noise,
-                            radiation: instrument.radiation, peakList: list)
+                            radiation: instrument.radiation, peakScale: factor, peakList: list)
   }
 }

@@ -26,7 +26,7 @@ struct InstrumentCommand: ParsableCommand {
         try result.set(assignments)
         print(result.yaml(), terminator: "")
       } catch {
-        printError("error: \(error)")
+        printError("\(error)")
         throw ExitCode(1)
       }
     }

@@ -1,0 +1,61 @@
+// Evaluation of the background section: Chebyshev series, c/2θ term and amorphous humps, in counts.
+//
+// The Chebyshev polynomials of the first kind Tₙ(cos φ) = cos(nφ) are summed by Clenshaw's recurrence
+// (Clenshaw 1955; Press et al., Numerical Recipes, 3rd ed., §5.8), which is stable for any n. x is the
+// linear map of a 2θ range onto [−1, 1]; points outside the range give x outside [−1, 1], where the
+// polynomial is extended as it is (it grows quickly, so evaluate on the range you gave).
+// Not done: fitting a background to data (XRDExperiment); a background that scales with the sample.
+
+public import XRDProfile
+import Foundation
+
+extension BackgroundModel {
+  /// The background in counts at each 2θ (degrees) of `twoTheta`, with the Chebyshev variable mapped from
+  /// the first to the last point (the scan's range, as in an instrument file).
+  ///
+  /// Never negative: the sum of the three parts is clamped at 0 (a NaN sum gives 0). The c/2θ term is 0
+  /// where 2θ ≤ 0. With one point, or first = last, x = 0 everywhere.
+  public func evaluate(at twoTheta: [Double]) -> [Double] {
+    guard let first = twoTheta.first, let last = twoTheta.last else { return [] }
+    return evaluate(at: twoTheta, over: min(first, last)...max(first, last))
+  }
+
+  /// The background in counts at each 2θ of `twoTheta`, with the Chebyshev variable x = 2(2θ − a)/(b − a) − 1
+  /// for the range a…b (degrees). Clamped at 0 as in ``evaluate(at:)``.
+  public func evaluate(at twoTheta: [Double], over range: ClosedRange<Double>) -> [Double] {
+    let width = range.upperBound - range.lowerBound
+    let midpoint = (range.upperBound + range.lowerBound) / 2
+    let toX = width > 0 ? 2 / width : 0
+    let humps = self.humps
+    return twoTheta.map { angle in
+      var value = Self.chebyshevSeries(chebyshev, at: (angle - midpoint) * toX)
+      if angle > 0 { value += inverseTwoTheta / angle }
+      for hump in humps { value += hump.value(at: angle) }
+      return value > 0 ? value : 0
+    }
+  }
+
+  /// Σₙ cₙ Tₙ(x) by Clenshaw's recurrence: b_k = c_k + 2x b_{k+1} − b_{k+2}, result c₀ + x b₁ − b₂.
+  /// 0 for no coefficients.
+  public static func chebyshevSeries(_ coefficients: [Double], at x: Double) -> Double {
+    guard let c0 = coefficients.first else { return 0 }
+    var b1 = 0.0, b2 = 0.0
+    let twoX = 2 * x
+    for c in coefficients.dropFirst().reversed() {
+      (b1, b2) = (c + twoX * b1 - b2, b1)
+    }
+    return c0 + x * b1 - b2
+  }
+}
+
+extension BackgroundModel.Hump {
+  /// The hump in counts at 2θ (degrees): height · [η L + (1 − η) G], both shapes 1 at the centre and ½ at
+  /// ±fwhm/2.
+  public func value(at twoTheta: Double) -> Double {
+    let u = (twoTheta - center) / fwhm
+    let u2 = 4 * u * u
+    let gaussian = u2 > 200 ? 0 : exp2(-u2)  // exp(−4 ln2 u²) = 2^(−4u²)
+    let lorentzian = 1 / (1 + u2)
+    return height * (eta * lorentzian + (1 - eta) * gaussian)
+  }
+}
