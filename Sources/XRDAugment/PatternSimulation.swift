@@ -57,6 +57,9 @@ public struct PatternSimulator: Sendable {
   /// and the tails of peaks just outside the scan.
   public let sticks: StickPattern
   let grid: TwoThetaGrid
+  /// The grid's 2θ values and the background on them, computed once.
+  let twoThetaValues: [Double]
+  let backgroundValues: [Double]
   let members: [[MillerIndex]]
   /// Owns the rendering workspace (FFT plan, tables), reused between calls; copies share it copy-on-write.
   var renderer: PeakRenderer
@@ -90,6 +93,8 @@ public struct PatternSimulator: Sendable {
     s.monochromatorTwoTheta = instrument.monochromatorTwoTheta
     self.settings = s
     sticks = StickPattern(crystal: crystal, settings: s)
+    twoThetaValues = grid.values
+    backgroundValues = instrument.background.evaluate(at: twoThetaValues)
     let p = instrument.profile
     renderer = PeakRenderer(grid: grid, asymmetry: p.sl > 0 || p.hl > 0 ? .fcj(FCJAsymmetry(sOverL: p.sl, hOverL: p.hl)) : .none)
     let texture = instrument.sample.texture
@@ -98,6 +103,18 @@ public struct PatternSimulator: Sendable {
       members = sticks.reflections.map { equivalentReflections(of: $0.hkl, rotations: rotations) }
     } else {
       members = []
+    }
+  }
+
+  /// As ``init(crystal:instrument:settings:)``, taking over the rendering workspace (FFT plan, tables) of a
+  /// simulator with the same grid, so that simulating many structures in a row allocates nothing new there.
+  public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
+              reusing previous: PatternSimulator) throws {
+    try self.init(crystal: crystal, instrument: instrument, settings: settings)
+    if previous.grid == grid {
+      let asymmetry = renderer.asymmetry
+      renderer = previous.renderer
+      renderer.asymmetry = asymmetry
     }
   }
 
@@ -151,9 +168,10 @@ public struct PatternSimulator: Sendable {
     if factor != 1 {
       for i in peaks.indices { peaks[i] *= factor }
     }
-    let twoTheta = grid.values
-    let background = instrument.background.evaluate(at: twoTheta)
-    let clean = zip(peaks, background).map(+)
+    let twoTheta = twoThetaValues
+    let background = backgroundValues
+    var clean = peaks
+    for i in clean.indices { clean[i] += background[i] }
     var total = clean
     if instrument.noise.isEnabled {
       var model = instrument.noise

@@ -1,8 +1,12 @@
 // `xrdsim bench`: how many stick patterns per second this machine computes, single-threaded.
 //
-// For each CIF: parse once (excluded), then compute the full stick pattern (expansion, reflection
-// enumeration, structure factors, Lp) again and again for a fixed time; report the median time per pattern
-// over batches, and its inverse. Not done: multi-threaded throughput (the corpus generator reports that).
+// For each CIF: parse once (excluded), then for a fixed time each
+//   sticks:   the stick pattern (expansion, reflection enumeration, structure factors, Lp);
+//   patterns: a full pattern on the instrument (default cu-lab: 8501 points 5–90°, Cu Kα1+Kα2, TCH
+//             pseudo-Voigt) with a Chebyshev background and Poisson noise at 10⁴ peak counts — sticks included;
+//   fcj:      the same with Finger–Cox–Jephcoat asymmetry S/L = H/L = 0.001 (GSAS-II's default SH/L 0.002).
+// Reported: the median time per item over ~20 ms batches, and its inverse.
+// Not done: multi-threaded throughput (the corpus generator reports that).
 
 import ArgumentParser
 import Dispatch
@@ -27,7 +31,10 @@ struct BenchCommand: ParsableCommand {
   @Option(name: .customLong("two-theta"), help: "2θ range in degrees, START:STOP.")
   var twoTheta = "5:90"
 
-  @Flag(help: "Print JSON (fields file, atoms_in_cell, reflections, median_ms, sticks_per_s).")
+  @Option(help: "Instrument for the full patterns: a preset or a YAML/JSON file.")
+  var instrument = "cu-lab"
+
+  @Flag(help: "Print JSON (fields file, atoms_in_cell, reflections, median_ms, sticks_per_s, patterns_per_s, fcj_patterns_per_s).")
   var json = false
 
   struct Result: Encodable {
@@ -36,10 +43,13 @@ struct BenchCommand: ParsableCommand {
     var reflections: Int
     var medianMilliseconds: Double
     var sticksPerSecond: Double
-    var iterations: Int
+    var patternMilliseconds: Double
+    var patternsPerSecond: Double
+    var fcjPatternsPerSecond: Double
     enum CodingKeys: String, CodingKey {
       case file, atomsInCell = "atoms_in_cell", reflections, medianMilliseconds = "median_ms"
-      case sticksPerSecond = "sticks_per_s", iterations
+      case sticksPerSecond = "sticks_per_s", patternMilliseconds = "pattern_median_ms"
+      case patternsPerSecond = "patterns_per_s", fcjPatternsPerSecond = "fcj_patterns_per_s"
     }
   }
 
@@ -50,42 +60,68 @@ struct BenchCommand: ParsableCommand {
     let parts = twoTheta.split(separator: ":").compactMap { Double($0) }
     guard parts.count == 2, parts[0] < parts[1] else { throw ValidationError("--two-theta: START:STOP") }
     let settings = DiffractionSettings(wavelength: lambda, twoThetaRange: parts[0]...parts[1])
+    var base: Instrument
+    do { base = try Instrument.presetOrFile(instrument) } catch { throw ValidationError("--instrument: \(error)") }
+    base.background = BackgroundModel(chebyshev: [200, -50, 20])
+    base.noise = NoiseModel(counts: 10_000, gaussianSigma: 0, seed: 1)
+    base.profile.sl = 0
+    base.profile.hl = 0
+    var withFCJ = base
+    withFCJ.profile.sl = 0.001
+    withFCJ.profile.hl = 0.001
     var results: [Result] = []
     for file in files {
       let crystal = try loadCrystal(file, block: nil)
-      results.append(measure(crystal, file: file, settings: settings))
+      let first = StickPattern(crystal: crystal, settings: settings)
+      let sticks = Self.medianSeconds(seconds) { blackHole(StickPattern(crystal: crystal, settings: settings).reflections.count) }
+      let pattern = try Self.patternSeconds(crystal, base, seconds)
+      let fcj = try Self.patternSeconds(crystal, withFCJ, seconds)
+      results.append(Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count,
+                            medianMilliseconds: sticks * 1000, sticksPerSecond: 1 / sticks,
+                            patternMilliseconds: pattern * 1000, patternsPerSecond: 1 / pattern,
+                            fcjPatternsPerSecond: 1 / fcj))
     }
     if json {
       print(try encodeJSON(results))
     } else {
-      print("file                                   atoms  reflections   median ms   sticks/s")
+      print("file                                   atoms  reflections  sticks ms   sticks/s  pattern ms patterns/s  FCJ pat/s")
       for r in results {
         let name = r.file.count >= 38 ? r.file : r.file + String(repeating: " ", count: 38 - r.file.count)
-        print(name + String(format: " %6d %12d %11.4f %10.1f", r.atomsInCell, r.reflections, r.medianMilliseconds,
-                            r.sticksPerSecond))
+        print(name + String(format: " %6d %12d %10.4f %10.1f %11.4f %10.1f %10.1f", r.atomsInCell, r.reflections,
+                            r.medianMilliseconds, r.sticksPerSecond, r.patternMilliseconds, r.patternsPerSecond,
+                            r.fcjPatternsPerSecond))
       }
     }
   }
 
-  func measure(_ crystal: Crystal, file: String, settings: DiffractionSettings) -> Result {
-    // Warm up once, then time batches of ~20 ms so that the clock's resolution does not matter.
-    let first = StickPattern(crystal: crystal, settings: settings)
-    var perPattern: [Double] = []
-    var iterations = 0
+  /// Median seconds per full pattern (stick pattern + rendering + background + noise), fresh simulator each time
+  /// so that nothing computed for one pattern is reused by the next.
+  static func patternSeconds(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double) throws -> Double {
+    var simulator = try PatternSimulator(crystal: crystal, instrument: instrument)
+    var seed: UInt64 = 0
+    // The simulator owns the renderer's workspace (FFT plan, tables); a corpus run keeps one per thread too.
+    return medianSeconds(seconds) {
+      simulator = try! PatternSimulator(crystal: crystal, instrument: instrument, reusing: simulator)
+      seed += 1
+      blackHole(simulator.simulate(seed: seed).intensity.count)
+    }
+  }
+
+  /// Median seconds per call of `body`, timed in batches of at least ~20 ms for `seconds` in total.
+  static func medianSeconds(_ seconds: Double, _ body: () -> Void) -> Double {
+    body()  // warm-up
+    var perCall: [Double] = []
     let start = DispatchTime.now().uptimeNanoseconds
     var batch = 1
     while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
       let t0 = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<batch { blackHole(StickPattern(crystal: crystal, settings: settings).reflections.count) }
+      for _ in 0..<batch { body() }
       let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-      perPattern.append(elapsed / Double(batch))
-      iterations += batch
+      perCall.append(elapsed / Double(batch))
       if elapsed < 0.02 { batch *= 2 }
     }
-    perPattern.sort()
-    let median = perPattern[perPattern.count / 2]
-    return Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count,
-                  medianMilliseconds: median * 1000, sticksPerSecond: 1 / median, iterations: iterations)
+    perCall.sort()
+    return perCall[perCall.count / 2]
   }
 }
 
