@@ -1,7 +1,7 @@
 # xrdsim: the two commands of the README, each installing what it needs first.
 #   make run    stick patterns of every CIF in Structures/ → Output/sticks/
 #   make test   the test suite (swift test)
-# GSL (libgsl-dev) is a system library: installed with apt-get when pkg-config cannot find it.
+# GSL (libgsl-dev) and HDF5 (libhdf5-dev) are system libraries: installed with apt-get when pkg-config cannot find them.
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -9,9 +9,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: deps run test bench clean
 
 deps:
-	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl || \
-	  { echo "installing libgsl-dev (GSL) with apt-get"; \
-	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgsl-dev pkg-config; }
+	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl && pkg-config --exists hdf5 || \
+	  { echo "installing libgsl-dev and libhdf5-dev with apt-get"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgsl-dev libhdf5-dev pkg-config; }
 
 run: deps
 	$(SWIFT) build -c release --product xrdsim

@@ -25,6 +25,11 @@ let targets: [Target] = [
     pkgConfig: "gsl",
     providers: [.apt(["libgsl-dev"])]
   ),
+  .systemLibrary(
+    name: "CHDF5",
+    pkgConfig: "hdf5",
+    providers: [.apt(["libhdf5-dev"])]
+  ),
   .target(name: "XRDGSL", dependencies: ["CGSL"], swiftSettings: swiftSettings),
   .target(name: "XRDCIF", swiftSettings: swiftSettings),
   .target(name: "XRDCrystal", dependencies: ["XRDCIF"], swiftSettings: swiftSettings),
@@ -44,8 +49,13 @@ let targets: [Target] = [
   ),
   .target(name: "XRDAugment", dependencies: ["XRDProfile", "XRDGSL"], swiftSettings: swiftSettings),
   .target(
+    name: "XRDCorpus",
+    dependencies: ["XRDAugment", "XRDProfile", "XRDGSL", "CHDF5", .product(name: "Yams", package: "Yams")],
+    swiftSettings: swiftSettings
+  ),
+  .target(
     name: "XRDSim",
-    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction", "XRDProfile", "XRDAugment"],
+    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction", "XRDProfile", "XRDAugment", "XRDCorpus"],
     swiftSettings: swiftSettings
   ),
   .executableTarget(
@@ -75,6 +85,7 @@ let targets: [Target] = [
   ),
   .testTarget(name: "XRDProfileTests", dependencies: ["XRDProfile"], swiftSettings: swiftSettings),
   .testTarget(name: "XRDAugmentTests", dependencies: ["XRDAugment", "XRDSim"], swiftSettings: swiftSettings),
+  .testTarget(name: "XRDCorpusTests", dependencies: ["XRDCorpus", "XRDSim"], swiftSettings: swiftSettings),
   .testTarget(
     name: "XRDSimCLITests",
     dependencies: ["XRDSimCLI", "XRDSim"],

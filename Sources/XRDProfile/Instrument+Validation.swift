@@ -2,7 +2,10 @@
 //
 // Every rule names the key path of the file format, so the same check serves files (the reader adds the
 // line), `--set` and values built in code. Rejected: non-finite numbers anywhere; an empty or unphysical
-// 2θ scan (start ≤ 0, stop ≤ start, stop ≥ 180, step ≤ 0, more than 10⁷ points); wavelengths outside
+// 2θ scan (start ≤ 0, stop ≤ start, stop ≥ 180, step ≤ 0, more than 10⁷ points); for a Q scan instead
+// (`q`, which makes `two_theta` unused and unchecked) start ≤ 0, stop ≤ start, stop ≥ 4π/λ (2θ = 180° at the
+// strongest line), step ≤ 0, more than 10⁷ points, or a 2θ rendering grid at the points' smallest 2θ
+// spacing of more than 10⁷ points (a scan ending close to 4π/λ); wavelengths outside
 // (0, 10) Å and weights ≤ 0; goniometer radius ≤ 0, |displacement| ≥ radius, |zero shift| ≥ 10°;
 // monochromator 2θ outside [0, 180); slit angle outside (0, 90); a Gaussian FWHM² (U tan²θ + V tan θ + W) or
 // a Lorentzian FWHM (X / cos θ + Y tan θ) negative anywhere on the scan, or both zero; S/L, H/L < 0; crystallite
@@ -32,24 +35,10 @@ extension Instrument {
       }
     }
 
-    // two_theta
-    let scan = twoTheta
-    try finite("two_theta.start", scan.start)
-    try finite("two_theta.stop", scan.stop)
-    try finite("two_theta.step", scan.step)
-    guard scan.start > 0, scan.start < 180 else {
-      throw invalid("two_theta.start", scan.start, "2θ must lie between 0 and 180 degrees")
-    }
-    guard scan.stop > scan.start else {
-      throw invalid("two_theta.stop", scan.stop, "stop must be greater than start (\(format(scan.start)))")
-    }
-    guard scan.stop < 180 else { throw invalid("two_theta.stop", scan.stop, "2θ must be below 180 degrees") }
-    guard scan.step > 0 else { throw invalid("two_theta.step", scan.step, "the step must be positive") }
-    let points = ((scan.stop - scan.start) / scan.step).rounded(.down) + 1
-    guard points <= Double(Self.maximumPointCount) else {
-      throw invalid("two_theta.step", scan.step,
-                    "it gives \(format(points)) points from \(format(scan.start)) to \(format(scan.stop)); "
-                      + "at most \(Self.maximumPointCount) are allowed")
+    if let q {
+      try validateQ(q)
+    } else {
+      try validateTwoTheta()
     }
 
     // geometry
@@ -126,6 +115,64 @@ extension Instrument {
     }
   }
 
+  /// `two_theta`: 0 < start < stop < 180, step > 0, at most ``maximumPointCount`` points.
+  private func validateTwoTheta() throws(InstrumentError) {
+    let scan = twoTheta
+    try finite("two_theta.start", scan.start)
+    try finite("two_theta.stop", scan.stop)
+    try finite("two_theta.step", scan.step)
+    guard scan.start > 0, scan.start < 180 else {
+      throw invalid("two_theta.start", scan.start, "2θ must lie between 0 and 180 degrees")
+    }
+    guard scan.stop > scan.start else {
+      throw invalid("two_theta.stop", scan.stop, "stop must be greater than start (\(format(scan.start)))")
+    }
+    guard scan.stop < 180 else { throw invalid("two_theta.stop", scan.stop, "2θ must be below 180 degrees") }
+    guard scan.step > 0 else { throw invalid("two_theta.step", scan.step, "the step must be positive") }
+    let points = ((scan.stop - scan.start) / scan.step).rounded(.down) + 1
+    guard points <= Double(Self.maximumPointCount) else {
+      throw invalid("two_theta.step", scan.step,
+                    "it gives \(format(points)) points from \(format(scan.start)) to \(format(scan.stop)); "
+                      + "at most \(Self.maximumPointCount) are allowed")
+    }
+  }
+
+  /// `q`: 0 < start < stop < 4π/λ, step > 0, at most ``maximumPointCount`` points, and as many for the 2θ grid
+  /// the simulator renders on (step: the smallest 2θ spacing of the Q points, that of the first two).
+  private func validateQ(_ scan: QRange) throws(InstrumentError) {
+    try finite("q.start", scan.start)
+    try finite("q.stop", scan.stop)
+    try finite("q.step", scan.step)
+    let lambda = primaryWavelength
+    let qMax = 4 * Double.pi / lambda
+    let limit = "4π/λ = \(short(qMax)) Å⁻¹ (2θ = 180° at λ = \(format(lambda)) Å, the strongest line)"
+    guard scan.start > 0 else { throw invalid("q.start", scan.start, "Q must be positive (in Å⁻¹)") }
+    guard scan.stop > scan.start else {
+      throw invalid("q.stop", scan.stop, "stop must be greater than start (\(format(scan.start)))")
+    }
+    guard scan.stop < qMax else { throw invalid("q.stop", scan.stop, "Q must be below \(limit)") }
+    guard scan.step > 0 else { throw invalid("q.step", scan.step, "the step must be positive") }
+    let points = ((scan.stop - scan.start) / scan.step).rounded(.down) + 1
+    guard points <= Double(Self.maximumPointCount) else {
+      throw invalid("q.step", scan.step,
+                    "it gives \(format(points)) points from \(format(scan.start)) to \(format(scan.stop)) Å⁻¹; "
+                      + "at most \(Self.maximumPointCount) are allowed")
+    }
+    // 2θ(Q) is convex: the first spacing is the smallest; the simulator renders at that step (or less).
+    if scan.count >= 2 {
+      let first = QRange.twoTheta(atQ: scan.start, wavelength: lambda)
+      let spacing = QRange.twoTheta(atQ: scan.value(at: 1), wavelength: lambda) - first
+      let last = QRange.twoTheta(atQ: scan.value(at: scan.count - 1), wavelength: lambda)
+      let renderPoints = ((last - first) / spacing).rounded(.up) + 1
+      guard renderPoints <= Double(Self.maximumPointCount) else {
+        throw invalid("q.step", scan.step,
+                      "2θ runs from \(short(first))° to \(short(last))° with points as close as \(short(spacing))°; "
+                        + "the 2θ grid to render on would need \(format(renderPoints)) points, at most "
+                        + "\(Self.maximumPointCount) are allowed (raise q.step or lower q.stop)")
+      }
+    }
+  }
+
   /// The widths must be real and non-negative on the whole scan, and not both zero.
   private func validateProfile() throws(InstrumentError) {
     let p = profile
@@ -136,10 +183,11 @@ extension Instrument {
     guard p.hl >= 0 else { throw invalid("profile.HL", p.hl, "the FCJ ratio H/L must not be negative") }
 
     // 1001 angles across the scan, plus the vertex of the quadratic in tan θ if it falls inside.
-    var angles = (0...1000).map { twoTheta.start + (twoTheta.stop - twoTheta.start) * Double($0) / 1000 }
+    let scan = scanTwoThetaRange
+    var angles = (0...1000).map { scan.start + (scan.stop - scan.start) * Double($0) / 1000 }
     if p.u > 0 {
       let vertex = 360 / Double.pi * atan(-p.v / (2 * p.u))
-      if vertex > twoTheta.start, vertex < twoTheta.stop { angles.append(vertex) }
+      if vertex > scan.start, vertex < scan.stop { angles.append(vertex) }
     }
     for angle in angles {
       let g2 = p.gaussianFWHMSquared(atTwoTheta: angle)

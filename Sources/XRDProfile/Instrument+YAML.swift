@@ -1,14 +1,18 @@
 // Instrument files: reading YAML or JSON, `--set key.path=value`, and a commented YAML rendering.
 //
-// The file is a mapping with the keys of ``Instrument`` in snake_case (radiation, two_theta, zero_shift,
+// The file is a mapping with the keys of ``Instrument`` in snake_case (radiation, two_theta, q, zero_shift,
 // displacement, goniometer_radius, monochromator_two_theta, divergence_slit, profile, sample, background,
-// noise); every key may be omitted and takes its default (preset cu-lab). Yams (libyaml) parses both YAML
-// and JSON. Errors name the file, line and column (Yams marks) and the key path.
+// noise); every key may be omitted and takes its default (preset cu-lab). The scan is `two_theta: {start,
+// stop, step}` in degrees or, instead, `q: {start, stop, step}` in Å⁻¹ (Q = 4π sin θ / λ, λ the strongest
+// line; all three keys required); giving both is an error naming both, giving neither means the default
+// 2θ scan. Yams (libyaml) parses both YAML and JSON. Errors name the file, line and column (Yams marks) and
+// the key path.
 // Accepted leniently (the whole list): an empty document or a section written with no value (`profile:`)
 // means all defaults; integers where decimals are expected; a quoted number or line name for `radiation`;
 // a single {wavelength, weight} mapping for `radiation`; a single number for `background.chebyshev`;
-// `humps: null` for no humps; `divergence_slit.mode` in any letter case; YAML's .inf and .nan as numbers
-// (then rejected by the range checks with their key); `--set` indices written `humps.0` or `humps[0]`.
+// `humps: null` for no humps; `q: null` for no Q scan; `divergence_slit.mode` in any letter case; YAML's .inf and .nan as numbers
+// (then rejected by the range checks with their key); `--set` indices written `humps.0` or `humps[0]`;
+// `--set q.…` on a 2θ instrument (or `two_theta.…` on a Q one) switches the scan, dropping the other key.
 // Rejected: unknown or repeated keys, missing `wavelength` in a radiation line and `center`, `fwhm` or
 // `height` in a hump, quoted numbers elsewhere, null where a number is required,
 // everything Instrument+Validation.swift lists.
@@ -71,6 +75,8 @@ extension Instrument {
     guard var tree = try? Yams.compose(yaml: yaml()) else {
       preconditionFailure("Instrument.yaml() produced text that Yams cannot parse")
     }
+    // The scan keys this call assigns: assigning one drops the other as rendered, unless both are assigned.
+    var assignedScanKeys: Set<String> = []
     for assignment in assignments {
       guard let equals = assignment.firstIndex(of: "=") else {
         throw InstrumentError(.badAssignment(assignment), keyPath: "")
@@ -91,6 +97,11 @@ extension Instrument {
       } catch {
         throw InstrumentError(.syntax("\(error)"), keyPath: path)
       }
+      if case let .key(key) = components[0], let other = Self.alternativeScanKeys[key],
+         !assignedScanKeys.contains(other), !(components.count == 1 && InstrumentReader.isNullNode(value)) {
+        InstrumentReader.remove(other, from: &tree)
+      }
+      if case let .key(key) = components[0], Self.alternativeScanKeys[key] != nil { assignedScanKeys.insert(key) }
       try InstrumentReader.replace(in: &tree, at: components[...], prefix: [], with: value)
     }
     var reader = InstrumentReader(file: nil)
@@ -103,8 +114,12 @@ extension Instrument {
     }
   }
 
+  /// The scan keys that exclude each other.
+  static let alternativeScanKeys = ["two_theta": "q", "q": "two_theta"]
+
   /// The instrument as an editable YAML file with a comment on every key; ``init(yaml:fileName:)`` reads
-  /// it back to an equal value.
+  /// it back to an equal value (with a ``q`` scan, `q` is written instead of `two_theta`, and the unused
+  /// ``twoTheta`` reads back as the default).
   public func yaml() -> String {
     let n = Self.formatNumber
     let p = profile
@@ -114,8 +129,16 @@ extension Instrument {
 
     add("radiation: \(radiationYAML())",
         "line name (CuKa12 = Kα1 + ½ Kα2, CuKa1, MoKa12, …), wavelength in Å, or [{wavelength: Å, weight: w}, …]")
-    add("two_theta: {start: \(n(twoTheta.start)), stop: \(n(twoTheta.stop)), step: \(n(twoTheta.step))}",
-        "degrees 2θ (\(twoTheta.count) points)")
+    if let q {
+      let lambda = primaryWavelength
+      let scan = scanTwoThetaRange
+      add("q: {start: \(n(q.start)), stop: \(n(q.stop)), step: \(n(q.step))}",
+          "Å⁻¹, Q = 4π sin θ / λ, λ = \(n(lambda)) Å (strongest line); \(q.count) points, "
+            + "2θ \(String(format: "%.4g", scan.start))–\(String(format: "%.4g", scan.stop))°; instead of two_theta")
+    } else {
+      add("two_theta: {start: \(n(twoTheta.start)), stop: \(n(twoTheta.stop)), step: \(n(twoTheta.step))}",
+          "degrees 2θ (\(twoTheta.count) points); or q: {start, stop, step} in Å⁻¹")
+    }
     add("zero_shift: \(n(zeroShift))", "zero-point error, degrees 2θ")
     add("displacement: \(n(displacement))", "specimen displacement s in mm: Δ2θ = −2 s cos θ / R (s > 0: lower 2θ)")
     add("goniometer_radius: \(n(goniometerRadius))", "R in mm")
@@ -218,10 +241,11 @@ struct InstrumentReader {
 
   /// The keys of each section, in file order; a section is named by its key path without indices.
   static let sections: [String: [String]] = [
-    "": ["radiation", "two_theta", "zero_shift", "displacement", "goniometer_radius", "monochromator_two_theta",
+    "": ["radiation", "two_theta", "q", "zero_shift", "displacement", "goniometer_radius", "monochromator_two_theta",
          "divergence_slit", "profile", "sample", "background", "noise"],
     "radiation[]": ["wavelength", "weight", "name"],
     "two_theta": ["start", "stop", "step"],
+    "q": ["start", "stop", "step"],
     "divergence_slit": ["mode", "angle"],
     "profile": ["U", "V", "W", "X", "Y", "SL", "HL"],
     "sample": ["crystallite_size_nm", "microstrain", "texture", "scale"],
@@ -242,6 +266,18 @@ struct InstrumentReader {
       try number(f, "start", "two_theta", into: &instrument.twoTheta.start)
       try number(f, "stop", "two_theta", into: &instrument.twoTheta.stop)
       try number(f, "step", "two_theta", into: &instrument.twoTheta.step)
+    }
+    if let node = top["q"], !isNull(node) {
+      if top["two_theta"] != nil {
+        throw error(.conflictingKeys("two_theta", "q"), "q", keyNode(named: "q", in: root) ?? node)
+      }
+      let f = try fields(of: node, path: "q")
+      var values: [Double] = []
+      for key in ["start", "stop", "step"] {
+        guard let v = f[key] else { throw error(.missingKey(key), "q", node) }
+        values.append(try number(v, "q." + key))
+      }
+      instrument.q = Instrument.QRange(start: values[0], stop: values[1], step: values[2])
     }
     try number(top, "zero_shift", "", into: &instrument.zeroShift)
     try number(top, "displacement", "", into: &instrument.displacement)
@@ -477,9 +513,17 @@ struct InstrumentReader {
 
   // MARK: Helpers
 
-  func isNull(_ node: Node) -> Bool {
+  func isNull(_ node: Node) -> Bool { Self.isNullNode(node) }
+
+  static func isNullNode(_ node: Node) -> Bool {
     guard case let .scalar(scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
     return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+  }
+
+  /// The key node `key` of a mapping, for errors that point at a key rather than its value.
+  func keyNode(named key: String, in node: Node) -> Node? {
+    guard case let .mapping(mapping) = node else { return nil }
+    return mapping.first { $0.key.string == key }?.key
   }
 
   func location(of node: Node) -> SourceLocation? {
@@ -584,6 +628,13 @@ struct InstrumentReader {
       }
     }
     return out
+  }
+
+  /// Removes the top-level `key` from a tree read from ``Instrument/yaml()`` (nothing if absent).
+  static func remove(_ key: String, from node: inout Node) {
+    guard case let .mapping(mapping) = node else { return }
+    let pairs = mapping.filter { $0.key.string != key }.map { ($0.key, $0.value) }
+    node = .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
   }
 
   /// Puts `value` at `path` inside `node` (a tree read from ``Instrument/yaml()``), adding a known key that

@@ -4,7 +4,8 @@
 // `--set key.path=value` and the commented rendering are in Instrument+YAML.swift, the named set-ups in
 // Instrument+Presets.swift, the range checks in Instrument+Validation.swift. The background and noise
 // sections are ``BackgroundModel`` and ``NoiseModel`` (InstrumentSections.swift), evaluated in XRDAugment.
-// Units: angles in degrees (2θ unless said), lengths in mm, crystallite size in nm, intensities in counts.
+// Units: angles in degrees (2θ unless said), lengths in mm, crystallite size in nm, intensities in counts,
+// Q = 4π sin θ / λ in Å⁻¹ (λ the strongest emission line) for a scan given as a Q grid (``Instrument/q``).
 // Not done here: the physics that consumes the widths, asymmetry, size/strain and texture (the profile and
 // renderer files of this module, XRDDiffraction's MarchDollase); sample transparency; Soller-slit values
 // (axial divergence enters only through the FCJ ratios S/L and H/L).
@@ -24,7 +25,13 @@ public struct Instrument: Sendable, Hashable {
   /// `{wavelength, weight}`. Default: Cu Kα1 + Kα2 with intensity ratio 0.5 ("CuKa12").
   public var radiation: [EmissionLine]
   /// The 2θ scan: start, stop and step in degrees; key `two_theta`. Default 5–90° in 0.01° steps (8501 points).
+  /// Not used while ``q`` is set.
   public var twoTheta: TwoThetaRange
+  /// The scan as a grid uniform in Q = 4π sin θ / λ instead of 2θ: start, stop and step in Å⁻¹, λ the
+  /// ``primaryWavelength``; key `q`, the alternative to `two_theta` (a file may give one of the two). nil
+  /// (default): the scan is ``twoTheta``. While set, ``twoTheta`` is not used and ``yaml()`` writes `q` in its
+  /// place, so an instrument read back has the default `two_theta`.
+  public var q: QRange?
   /// Zero-point error of the 2θ scale in degrees, added to every peak position; key `zero_shift`. Default 0.
   public var zeroShift: Double
   /// Specimen displacement s in mm (key `displacement`): peaks shift by Δ2θ = −2 s cos θ / R radians with
@@ -52,6 +59,7 @@ public struct Instrument: Sendable, Hashable {
   public init(
     radiation: [EmissionLine] = Instrument.copperKAlpha12,
     twoTheta: TwoThetaRange = TwoThetaRange(),
+    q: QRange? = nil,
     zeroShift: Double = 0,
     displacement: Double = 0,
     goniometerRadius: Double = 240,
@@ -64,6 +72,7 @@ public struct Instrument: Sendable, Hashable {
   ) {
     self.radiation = radiation
     self.twoTheta = twoTheta
+    self.q = q
     self.zeroShift = zeroShift
     self.displacement = displacement
     self.goniometerRadius = goniometerRadius
@@ -80,6 +89,25 @@ public struct Instrument: Sendable, Hashable {
     EmissionLine(wavelength: 1.5405929, weight: 1, name: "CuKa1"),
     EmissionLine(wavelength: 1.5444274, weight: Radiation.defaultKAlpha2Ratio, name: "CuKa2"),
   ]
+
+  /// The wavelength in Å of the strongest emission line (the first of equal weights; 1.5405929 Å, Cu Kα1,
+  /// for no lines): the λ of Q = 4π sin θ / λ for a ``q`` scan, and the wavelength at which the simulator
+  /// computes |F|².
+  public var primaryWavelength: Double { Self.primaryWavelength(of: radiation) }
+
+  /// ``primaryWavelength`` of a list of emission lines.
+  public static func primaryWavelength(of lines: [EmissionLine]) -> Double {
+    (lines.max { $0.weight < $1.weight } ?? EmissionLine(wavelength: 1.5405929)).wavelength
+  }
+
+  /// The first and last 2θ of the scan in degrees: ``twoTheta``'s start and stop, or for a ``q`` scan 2θ of
+  /// its first and last point at ``primaryWavelength`` (NaN where Q is beyond 4π/λ).
+  public var scanTwoThetaRange: (start: Double, stop: Double) {
+    guard let q else { return (twoTheta.start, twoTheta.stop) }
+    let lambda = primaryWavelength
+    return (QRange.twoTheta(atQ: q.start, wavelength: lambda),
+            QRange.twoTheta(atQ: q.value(at: max(q.count - 1, 0)), wavelength: lambda))
+  }
 
   /// The shift of a peak from its Bragg position, in degrees 2θ: ``zeroShift`` plus the specimen
   /// displacement term −2 s cos θ / R (converted from radians).
@@ -120,6 +148,57 @@ extension Instrument {
 
     /// All points, ``value(at:)`` for 0 ..< ``count``.
     public var values: [Double] { (0..<count).map(value(at:)) }
+  }
+
+  /// A scan uniform in the scattering-vector magnitude Q = 4π sin θ / λ = 2π / d (Å⁻¹): points start,
+  /// start + step, … up to stop (inclusive when stop − start is a whole number of steps, to 10⁻⁹ of a step).
+  ///
+  /// λ is the instrument's ``Instrument/primaryWavelength`` (the strongest line: Cu Kα1 for CuKa12), so a
+  /// Kα2 peak sits at its own 2θ and appears at a slightly higher Q than 2π/d, as it does when a measured
+  /// 2θ scan is converted with λ(Kα1). Each point is measured at 2θ = 2 asin(Qλ / 4π), zero shift and
+  /// displacement included in the peaks as on a 2θ scan. The 2θ spacing of the points grows with Q as
+  /// 1 / cos θ.
+  public struct QRange: Sendable, Hashable {
+    /// First Q in Å⁻¹ (0 < start).
+    public var start: Double
+    /// Last Q in Å⁻¹ (start < stop < 4π/λ).
+    public var stop: Double
+    /// Step in Å⁻¹ (> 0).
+    public var step: Double
+
+    public init(start: Double, stop: Double, step: Double) {
+      self.start = start
+      self.stop = stop
+      self.step = step
+    }
+
+    /// The number of points, ⌊(stop − start)/step + 10⁻⁹⌋ + 1; 0 for a range that is not valid.
+    public var count: Int {
+      let n = ((stop - start) / step + 1e-9).rounded(.down)
+      guard n.isFinite, n >= 0, n < 1e15 else { return 0 }
+      return Int(n) + 1
+    }
+
+    /// The i-th point, start + i·step in Å⁻¹ (computed, not accumulated).
+    public func value(at index: Int) -> Double { start + Double(index) * step }
+
+    /// All points, ``value(at:)`` for 0 ..< ``count``.
+    public var values: [Double] { (0..<count).map(value(at:)) }
+
+    /// 2θ in degrees of every point at wavelength λ (Å), 2 asin(Qλ / 4π).
+    public func twoThetaValues(wavelength: Double) -> [Double] {
+      (0..<count).map { Self.twoTheta(atQ: value(at: $0), wavelength: wavelength) }
+    }
+
+    /// Q = 4π sin θ / λ in Å⁻¹ for 2θ in degrees and λ in Å.
+    public static func q(atTwoTheta twoTheta: Double, wavelength: Double) -> Double {
+      4 * .pi * sin(twoTheta * .pi / 360) / wavelength
+    }
+
+    /// 2θ = 2 asin(Qλ / 4π) in degrees for Q in Å⁻¹ and λ in Å; NaN for Q > 4π/λ (no such angle).
+    public static func twoTheta(atQ q: Double, wavelength: Double) -> Double {
+      360 / .pi * asin(q * wavelength / (4 * .pi))
+    }
   }
 
   /// How the divergence slit is driven.

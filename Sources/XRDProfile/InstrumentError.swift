@@ -18,6 +18,8 @@ public struct InstrumentError: Error, Sendable, Equatable, CustomStringConvertib
     case unknownKey(String, suggestion: String?)
     /// The same key twice in one mapping.
     case duplicateKey(String)
+    /// Two keys that are alternatives given together, e.g. `two_theta` and `q` (a scan is one or the other).
+    case conflictingKeys(String, String)
     /// A required key is absent, e.g. `fwhm` of a background hump.
     case missingKey(String)
     /// A value of the wrong kind, e.g. text where a number belongs.
@@ -37,6 +39,8 @@ public struct InstrumentError: Error, Sendable, Equatable, CustomStringConvertib
       case let .unreadableFile(reason): "cannot read file: \(reason)"
       case let .unknownKey(key, suggestion): "unknown key '\(key)'" + Self.didYouMean(suggestion)
       case let .duplicateKey(key): "key '\(key)' is given twice"
+      case let .conflictingKeys(first, second):
+        "'\(first)' and '\(second)' cannot both be given: they are alternatives; give one of them"
       case let .missingKey(key): "required key '\(key)' is missing"
       case let .wrongType(expected, found): "expected \(expected), found \(found)"
       case let .invalidValue(value, reason): "\(value) is not allowed: \(reason)"

@@ -5,3 +5,4 @@
 @_exported public import XRDDiffraction
 @_exported public import XRDProfile
 @_exported public import XRDAugment
+@_exported public import XRDCorpus
