@@ -9,9 +9,19 @@
 // + Scherrer K λ/(D cos θ) (K = 0.9, D the crystallite size) + Stokes–Wilson 4 ε tan θ (microstrain ε), all in
 // degrees 2θ; combined into a pseudo-Voigt by Thompson–Cox–Hastings; FCJ axial-divergence asymmetry from S/L, H/L.
 // |F|² is computed once, at the strongest line's wavelength (f′, f″ differ between Cu Kα1 and Kα2 by ~10⁻³ e).
-// Not done: absorption / transparency, surface roughness, anisotropic size.
+// A Q scan (Instrument.q, Q = 4π sin θ / λ at the strongest line) is rendered on a uniform 2θ grid covering
+// it, with a step no larger than the smallest 2θ spacing of the Q points nor than 1/8 of the narrowest
+// instrumental FWHM on the scan (but at least 1/8 of that spacing); the peaks are then resampled at each
+// 2θ(Qᵢ) by a natural cubic spline (GSL `cspline`), clamped at 0. Measured (QGridTests.swift; Si, cu-lab
+// widths, Q 1.5–5 Å⁻¹ in 0.001 steps) against exact point values: worst error 6e-5 of the maximum; Akima 1.3e-3,
+// Steffen 8.6e-3 (it puts every extremum on a grid point, flattening peak tops), linear 8.8e-3. Against the 2θ
+// path at the same angles: 3.5e-5 (3.0e-5 with FCJ S/L = H/L = 0.01; 2.3e-4 at Q step 0.004). The background
+// is evaluated exactly at 2θ(Qᵢ), the noise drawn on the Q points. The 2θ path does none of this.
+// Not done: absorption / transparency, surface roughness, anisotropic size; averaging over a Q bin for peaks
+// narrower than the Q spacing (a Q point gets the value at its angle).
 
 import Foundation
+package import XRDGSL
 public import XRDCrystal
 public import XRDDiffraction
 public import XRDProfile
@@ -28,8 +38,9 @@ public struct PatternPeak: Sendable, Hashable {
   public var widths: PeakWidths
 }
 
-/// A simulated pattern with its components. All arrays have one value per 2θ grid point.
+/// A simulated pattern with its components. All arrays have one value per grid point.
 public struct SimulatedPattern: Sendable {
+  /// The 2θ of each point in degrees: the uniform 2θ grid, or 2θ(Qᵢ) = 2 asin(Qᵢλ / 4π) for a Q scan.
   public var twoTheta: [Double]
   /// What a detector records: peaks + background, with noise when the instrument asks for it.
   public var intensity: [Double]
@@ -41,10 +52,13 @@ public struct SimulatedPattern: Sendable {
   public var noise: [Double]
   public var radiation: [EmissionLine]
   /// Counts per unit of stick area: `peaks` = peakScale × Σ area·profile (so Σ peaks·step / peakScale is the
-  /// total stick intensity on the grid).
+  /// total stick intensity on the grid; on a Q grid, with each point's 2θ spacing in place of the step).
   public var peakScale: Double
   /// Every peak that was rendered, sorted by 2θ.
   public var peakList: [PatternPeak]
+  /// The Q of each point in Å⁻¹ (Q = 4π sin θ / λ, λ the strongest line) when the instrument scans a Q grid
+  /// (``Instrument/q``); nil for a 2θ grid.
+  public var q: [Double]? = nil
 }
 
 /// Simulates full patterns of one crystal on one instrument. Prepare once (structure factors, families), then
@@ -56,10 +70,13 @@ public struct PatternSimulator: Sendable {
   /// The reflection families with |F|², computed at the strongest line over a range that covers every line
   /// and the tails of peaks just outside the scan.
   public let sticks: StickPattern
+  /// The grid peaks are rendered on: the scan's 2θ grid, or for a Q scan a finer grid covering it.
   let grid: TwoThetaGrid
-  /// The grid's 2θ values and the background on them, computed once.
+  /// The grid's 2θ values and the background at the pattern's points (the grid's or the Q scan's), computed once.
   let twoThetaValues: [Double]
   let backgroundValues: [Double]
+  /// For a Q scan: its points (Å⁻¹) and their 2θ (degrees), where the rendered grid is resampled; nil for 2θ.
+  let qScan: (q: [Double], twoTheta: [Double])?
   let members: [[MillerIndex]]
   /// Owns the rendering workspace (FFT plan, tables), reused between calls; copies share it copy-on-write.
   var renderer: PeakRenderer
@@ -70,12 +87,25 @@ public struct PatternSimulator: Sendable {
   /// - Parameters:
   ///   - settings: the structure-factor physics (anomalous dispersion, ions, displacements, default U);
   ///     its wavelength and 2θ range are replaced by the instrument's.
+  /// - Throws: for a Q scan, ``InstrumentError`` from ``Instrument/validate()``, which such an instrument
+  ///   must pass.
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings()) throws {
     self.crystal = crystal
     self.instrument = instrument
-    let range = instrument.twoTheta
-    grid = try TwoThetaGrid(start: range.start, step: range.step, count: range.count)
     let primary = instrument.radiation.max { $0.weight < $1.weight } ?? EmissionLine(wavelength: 1.5405929)
+    let range: (start: Double, stop: Double)
+    if let q = instrument.q {
+      try instrument.validate()
+      let angles = q.twoThetaValues(wavelength: primary.wavelength)
+      grid = try Self.renderingGrid(covering: angles, profile: instrument.profile)
+      range = (angles[0], angles[angles.count - 1])
+      qScan = (q.values, angles)
+    } else {
+      let scan = instrument.twoTheta
+      grid = try TwoThetaGrid(start: scan.start, step: scan.step, count: scan.count)
+      range = (scan.start, scan.stop)
+      qScan = nil
+    }
     // d range that covers every line over the scan widened by a margin for tails, as 2θ at the primary line.
     let margin = 2.0
     let low = max(range.start - margin, 0.5), high = min(range.stop + margin, 179.5)
@@ -94,7 +124,7 @@ public struct PatternSimulator: Sendable {
     self.settings = s
     sticks = StickPattern(crystal: crystal, settings: s)
     twoThetaValues = grid.values
-    backgroundValues = instrument.background.evaluate(at: twoThetaValues)
+    backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
     let p = instrument.profile
     renderer = PeakRenderer(grid: grid, asymmetry: p.sl > 0 || p.hl > 0 ? .fcj(FCJAsymmetry(sOverL: p.sl, hOverL: p.hl)) : .none)
     let texture = instrument.sample.texture
@@ -158,7 +188,11 @@ public struct PatternSimulator: Sendable {
   /// component is `sample.scale × noise.counts` (``defaultPeakCounts`` when `counts` is null), the background
   /// (in counts) added, then Poisson counting noise (and Gaussian detector noise) drawn from `seed`'s stream
   /// `stream` (default: the instrument's `noise.seed`, stream 0) when the instrument asks for noise.
+  ///
+  /// For a Q scan the points are the Q grid: peaks rendered on the finer 2θ grid, resampled at 2θ(Qᵢ) and
+  /// scaled so that their strongest Q point is the target; background and noise on the Q points.
   public mutating func simulate(seed: UInt64? = nil, stream: UInt64 = 0) -> SimulatedPattern {
+    if let qScan { return simulateOnQ(qScan, seed: seed, stream: stream) }
     let list = peakList()
     var peaks = [Double](repeating: 0, count: grid.count)
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
@@ -181,5 +215,82 @@ public struct PatternSimulator: Sendable {
     let noise = zip(total, clean).map(-)
     return SimulatedPattern(twoTheta: twoTheta, intensity: total, peaks: peaks, background: background, noise: noise,
                             radiation: instrument.radiation, peakScale: factor, peakList: list)
+  }
+}
+
+// MARK: - Q scans
+
+extension PatternSimulator {
+  /// How the rendered 2θ grid is resampled at the Q points (see the file header for the measured accuracy).
+  package static let qResampling = Interpolator.Method.cubicSpline
+
+  /// ``simulate(seed:stream:)`` for a Q scan.
+  mutating func simulateOnQ(_ scan: (q: [Double], twoTheta: [Double]), seed: UInt64?, stream: UInt64) -> SimulatedPattern {
+    let list = peakList()
+    var rendered = [Double](repeating: 0, count: grid.count)
+    renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &rendered)
+    var peaks = Self.resample(rendered, at: twoThetaValues, onto: scan.twoTheta, method: Self.qResampling)
+    let maximum = peaks.max() ?? 0
+    let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
+    let factor = maximum > 0 ? target / maximum : 1
+    if factor != 1 {
+      for i in peaks.indices { peaks[i] *= factor }
+    }
+    let background = backgroundValues
+    var clean = peaks
+    for i in clean.indices { clean[i] += background[i] }
+    var total = clean
+    if instrument.noise.isEnabled {
+      var model = instrument.noise
+      if let seed { model.seed = seed }
+      total = model.apply(to: clean, stream: stream, rescale: false).intensity
+    }
+    let noise = zip(total, clean).map(-)
+    return SimulatedPattern(twoTheta: scan.twoTheta, intensity: total, peaks: peaks, background: background,
+                            noise: noise, radiation: instrument.radiation, peakScale: factor, peakList: list,
+                            q: scan.q)
+  }
+
+  /// Values `y` on the ascending abscissae `x` interpolated at `points` (inside x's range) with GSL, clamped
+  /// at 0 (an interpolant may dip below 0 beside a steep flank; intensities cannot).
+  package static func resample(_ y: [Double], at x: [Double], onto points: [Double],
+                               method: Interpolator.Method) -> [Double] {
+    do {
+      var values = try Interpolator(x: x, y: y, method: method).values(at: points)
+      for i in values.indices where !(values[i] > 0) { values[i] = 0 }
+      return values
+    } catch {
+      preconditionFailure("resampling \(x.count) points at \(points.count): \(error)")
+    }
+  }
+
+  /// Grid steps per narrowest instrumental FWHM when rendering a Q scan. Measured resampling error (Si, cu-lab
+  /// widths): 4e-5 of the maximum at 8 steps, 2e-4 at 6, 5e-4 at 4, 3e-2 at 3 (the renderer then averages
+  /// over steps instead of sampling points).
+  static let pointsPerNarrowestFWHM = 8.0
+
+  /// The uniform 2θ grid a Q scan is rendered on: step h = min(smallest spacing of `angles`, narrowest
+  /// instrumental FWHM / 8), but at least that spacing / 8; four extra points beyond each end (fewer at the
+  /// low end if 2θ would reach 0) so that the spline's end conditions do not reach the scan.
+  ///
+  /// The FWHM bound is the least max(Gaussian, Lorentzian) of the instrument at 201 angles across the scan (the
+  /// TCH width is at least that, and size and strain only add), so with the default renderer sampling every
+  /// peak is point-sampled with about 8 or more points per FWHM unless it is narrower than the Q spacing.
+  package static func renderingGrid(covering angles: [Double], profile: Instrument.ProfileParameters) throws -> TwoThetaGrid {
+    let first = angles[0], last = angles[angles.count - 1]
+    var spacing = Double.infinity
+    for i in angles.indices.dropFirst() { spacing = min(spacing, angles[i] - angles[i - 1]) }
+    var narrowest = Double.infinity
+    for k in 0...200 {
+      let angle = first + (last - first) * Double(k) / 200
+      narrowest = min(narrowest, max(profile.gaussianFWHM(atTwoTheta: angle), profile.lorentzianFWHM(atTwoTheta: angle)))
+    }
+    var step = min(spacing, narrowest / pointsPerNarrowestFWHM)
+    if spacing.isFinite { step = max(step, spacing / pointsPerNarrowestFWHM) }
+    if !(step.isFinite && step > 0) { step = 0.01 }  // one point and zero width: any step
+    let lead = min(4, max(0, (first / step).rounded(.up) - 1))
+    let start = first - lead * step
+    let count = Int(((last - start) / step).rounded(.up)) + 5
+    return try TwoThetaGrid.validated(start: start, step: step, count: count)
   }
 }

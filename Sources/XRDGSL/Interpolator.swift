@@ -2,8 +2,9 @@
 //
 // An ``Interpolator`` owns its gsl_interp object and a copy of the data; it is immutable after init and
 // evaluates without a gsl_interp_accel (GSL then bisects, O(log n)), so one instance can be shared
-// between threads. Not done: 2-D interpolation, periodic splines, accelerator caching (a per-thread
-// accelerator would save the bisection, which is not worth a mutable object in a Sendable type).
+// between threads; ``Interpolator/values(at:)`` evaluates many points with an accelerator of its own,
+// local to the call. Not done: 2-D interpolation, periodic splines, an accelerator kept between calls (it
+// would be a mutable object in a Sendable type).
 
 internal import CGSL
 
@@ -101,6 +102,33 @@ public final class Interpolator: @unchecked Sendable {
     let clamped = min(max(point, x[0]), x[x.count - 1])
     // Cannot throw: `clamped` is in the domain.
     return (try? value(at: clamped)) ?? .nan
+  }
+
+  /// The interpolated values at many points, in their order: as ``value(at:)`` for each, but with a
+  /// `gsl_interp_accel` local to the call, so ascending points cost O(1) each instead of a bisection.
+  ///
+  /// - Throws: ``GSLError/domain`` if a point lies outside ``domain`` (or is NaN).
+  ///
+  /// The corresponding GSL functions are `gsl_interp_accel_alloc` and `gsl_interp_eval_e`.
+  public func values(at points: [Double]) throws(GSLError) -> [Double] {
+    guard let accel = gsl_interp_accel_alloc() else { throw .outOfMemory }
+    defer { gsl_interp_accel_free(accel) }
+    var status = CInt(GSL_SUCCESS)
+    let result = [Double](unsafeUninitializedCapacity: points.count) { out, initialized in
+      x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          for (i, point) in points.enumerated() {
+            var value = 0.0
+            let s = gsl_interp_eval_e(interp, xs.baseAddress, ys.baseAddress, point, accel, &value)
+            if s != CInt(GSL_SUCCESS), status == CInt(GSL_SUCCESS) { status = s }
+            out[i] = value
+          }
+        }
+      }
+      initialized = points.count
+    }
+    try GSLError.check(status)
+    return result
   }
 
   /// The first derivative dy/dx of the interpolant at `point`.
