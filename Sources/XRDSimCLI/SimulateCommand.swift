@@ -70,7 +70,7 @@ struct SimulateCommand: ParsableCommand {
       result = try Instrument.presetOrFile(instrument)
       try result.set(assignments)
     } catch {
-      throw ValidationError("\(error)")
+      throw ValidationError(withoutErrorPrefix("\(error)"))
     }
     if let twoTheta {
       let parts = twoTheta.split(separator: ":").map { Double($0) }
@@ -80,7 +80,7 @@ struct SimulateCommand: ParsableCommand {
       do {
         try result.set("two_theta={start: \(start), stop: \(stop), step: \(step)}")
       } catch {
-        throw ValidationError("--two-theta: \(error)")
+        throw ValidationError("--two-theta: " + withoutErrorPrefix("\(error)"))
       }
     }
     if let q {
@@ -91,7 +91,7 @@ struct SimulateCommand: ParsableCommand {
       do {
         try result.set("q={start: \(start), stop: \(stop), step: \(step)}")
       } catch {
-        throw ValidationError("--q: \(error)")
+        throw ValidationError("--q: " + withoutErrorPrefix("\(error)"))
       }
     }
     return result
@@ -210,4 +210,9 @@ enum PatternWriter {
     }
     return plot.render()
   }
+}
+
+/// An error description without its leading "error: " (ArgumentParser prints "Error: " itself).
+func withoutErrorPrefix(_ text: String) -> String {
+  text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text
 }
