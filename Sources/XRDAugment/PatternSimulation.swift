@@ -196,14 +196,20 @@ public struct PatternSimulator: Sendable {
     let list = peakList()
     var peaks = [Double](repeating: 0, count: grid.count)
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
+    return finish(peaks: peaks, twoTheta: twoThetaValues, background: backgroundValues, list: list, seed: seed,
+                  stream: stream, q: nil)
+  }
+
+  /// Scales the peak component to counts, adds the background, draws the noise and assembles the pattern.
+  func finish(peaks input: [Double], twoTheta: [Double], background: [Double], list: [PatternPeak], seed: UInt64?,
+              stream: UInt64, q: [Double]?) -> SimulatedPattern {
+    var peaks = input
     let maximum = peaks.max() ?? 0
     let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
     let factor = maximum > 0 ? target / maximum : 1
     if factor != 1 {
       for i in peaks.indices { peaks[i] *= factor }
     }
-    let twoTheta = twoThetaValues
-    let background = backgroundValues
     var clean = peaks
     for i in clean.indices { clean[i] += background[i] }
     var total = clean
@@ -214,7 +220,7 @@ public struct PatternSimulator: Sendable {
     }
     let noise = zip(total, clean).map(-)
     return SimulatedPattern(twoTheta: twoTheta, intensity: total, peaks: peaks, background: background, noise: noise,
-                            radiation: instrument.radiation, peakScale: factor, peakList: list)
+                            radiation: instrument.radiation, peakScale: factor, peakList: list, q: q)
   }
 }
 
@@ -229,26 +235,9 @@ extension PatternSimulator {
     let list = peakList()
     var rendered = [Double](repeating: 0, count: grid.count)
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &rendered)
-    var peaks = Self.resample(rendered, at: twoThetaValues, onto: scan.twoTheta, method: Self.qResampling)
-    let maximum = peaks.max() ?? 0
-    let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
-    let factor = maximum > 0 ? target / maximum : 1
-    if factor != 1 {
-      for i in peaks.indices { peaks[i] *= factor }
-    }
-    let background = backgroundValues
-    var clean = peaks
-    for i in clean.indices { clean[i] += background[i] }
-    var total = clean
-    if instrument.noise.isEnabled {
-      var model = instrument.noise
-      if let seed { model.seed = seed }
-      total = model.apply(to: clean, stream: stream, rescale: false).intensity
-    }
-    let noise = zip(total, clean).map(-)
-    return SimulatedPattern(twoTheta: scan.twoTheta, intensity: total, peaks: peaks, background: background,
-                            noise: noise, radiation: instrument.radiation, peakScale: factor, peakList: list,
-                            q: scan.q)
+    let peaks = Self.resample(rendered, at: twoThetaValues, onto: scan.twoTheta, method: Self.qResampling)
+    return finish(peaks: peaks, twoTheta: scan.twoTheta, background: backgroundValues, list: list, seed: seed,
+                  stream: stream, q: scan.q)
   }
 
   /// Values `y` on the ascending abscissae `x` interpolated at `points` (inside x's range) with GSL, clamped

@@ -47,17 +47,7 @@ struct SimulateCommand: ParsableCommand {
   @Flag(help: "Write each component (peaks, background, noise) beside the total (csv, json).")
   var components = false
 
-  @Option(help: "Data block to read (default: the first block with atom sites).")
-  var block: String?
-
-  @Flag(help: "Turn off anomalous dispersion (f′, f″).")
-  var noAnomalous = false
-
-  @Flag(help: "Use neutral-atom form factors even where the CIF gives ionic charges.")
-  var neutralAtoms = false
-
-  @Flag(help: "Ignore displacement (thermal) parameters: T = 1.")
-  var noThermal = false
+  @OptionGroup var physics: PhysicsOptions
 
   enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case xy, csv, json }
 
@@ -103,9 +93,8 @@ struct SimulateCommand: ParsableCommand {
 
   func run() throws {
     let instrument = try resolvedInstrument()
-    let crystal = try loadCrystal(file, block: block)
-    let settings = DiffractionSettings(anomalousDispersion: !noAnomalous, ionicFormFactors: !neutralAtoms,
-                                       displacementParameters: !noThermal)
+    let crystal = try loadCrystal(file, block: physics.block)
+    let settings = try physics.settings()
     var simulator: PatternSimulator
     do {
       simulator = try PatternSimulator(crystal: crystal, instrument: instrument, settings: settings)

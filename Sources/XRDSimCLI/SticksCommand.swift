@@ -19,23 +19,7 @@ struct SticksCommand: ParsableCommand {
   @Option(name: .customLong("two-theta"), help: "2θ range in degrees, START:STOP.")
   var twoTheta = "5:90"
 
-  @Option(help: "Data block to read (default: the first block with atom sites).")
-  var block: String?
-
-  @Flag(help: "Turn off anomalous dispersion (f′, f″).")
-  var noAnomalous = false
-
-  @Flag(help: "Use neutral-atom form factors even where the CIF gives ionic charges.")
-  var neutralAtoms = false
-
-  @Flag(help: "Ignore displacement (thermal) parameters: T = 1.")
-  var noThermal = false
-
-  @Option(name: .customLong("default-uiso"), help: "U_iso in Å² for sites whose CIF gives no displacement parameter.")
-  var defaultUIso = 0.0
-
-  @Option(help: "Form-factor table: waasmaierKirfel or internationalTables.")
-  var formFactors = "waasmaierKirfel"
+  @OptionGroup var physics: PhysicsOptions
 
   @Option(help: "Monochromator 2θ in degrees for the polarization factor (0 = none).")
   var monochromator = 0.0
@@ -60,12 +44,11 @@ struct SticksCommand: ParsableCommand {
     guard parts.count == 2, let low = Double(parts[0]), let high = Double(parts[1]), low >= 0, high > low, high <= 180 else {
       throw ValidationError("--two-theta: '\(twoTheta)' is not START:STOP with 0 ≤ START < STOP ≤ 180")
     }
-    guard let table = FormFactorTable(rawValue: formFactors) else {
-      throw ValidationError("--form-factors: '\(formFactors)' is not one of \(FormFactorTable.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return DiffractionSettings(wavelength: lambda, twoThetaRange: low...high, anomalousDispersion: !noAnomalous,
-                               ionicFormFactors: !neutralAtoms, displacementParameters: !noThermal,
-                               formFactorTable: table, defaultUIso: defaultUIso, monochromatorTwoTheta: monochromator)
+    var settings = try physics.settings()
+    settings.wavelength = lambda
+    settings.twoThetaRange = low...high
+    settings.monochromatorTwoTheta = monochromator
+    return settings
   }
 
   func run() throws {
@@ -78,7 +61,7 @@ struct SticksCommand: ParsableCommand {
     for path in paths {
       let crystal: Crystal
       do {
-        crystal = try Crystal.load(contentsOf: URL(fileURLWithPath: path), block: block)
+        crystal = try Crystal.load(contentsOf: URL(fileURLWithPath: path), block: physics.block)
       } catch {
         printError(error.description)
         failures += 1
@@ -152,5 +135,35 @@ struct SticksReport: Encodable {
       lines.append("\(p.twoTheta),\(p.d),\(p.hkl[0]),\(p.hkl[1]),\(p.hkl[2]),\(p.multiplicity),\(p.F),\(p.intensity)")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// The structure-factor physics switches shared by `sticks` and `simulate`.
+struct PhysicsOptions: ParsableArguments {
+  @Option(help: "Data block to read (default: the first block with atom sites).")
+  var block: String?
+
+  @Flag(help: "Turn off anomalous dispersion (f′, f″).")
+  var noAnomalous = false
+
+  @Flag(help: "Use neutral-atom form factors even where the CIF gives ionic charges.")
+  var neutralAtoms = false
+
+  @Flag(help: "Ignore displacement (thermal) parameters: T = 1.")
+  var noThermal = false
+
+  @Option(name: .customLong("default-uiso"), help: "U_iso in Å² for sites whose CIF gives no displacement parameter.")
+  var defaultUIso = 0.0
+
+  @Option(help: "Form-factor table: waasmaierKirfel or internationalTables.")
+  var formFactors = "waasmaierKirfel"
+
+  func settings() throws -> DiffractionSettings {
+    guard let table = FormFactorTable(rawValue: formFactors) else {
+      throw ValidationError("--form-factors: '\(formFactors)' is not one of \(FormFactorTable.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    guard defaultUIso >= 0, defaultUIso.isFinite else { throw ValidationError("--default-uiso must be ≥ 0") }
+    return DiffractionSettings(anomalousDispersion: !noAnomalous, ionicFormFactors: !neutralAtoms,
+                               displacementParameters: !noThermal, formFactorTable: table, defaultUIso: defaultUIso)
   }
 }
