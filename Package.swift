@@ -50,7 +50,7 @@ let targets: [Target] = [
   .target(name: "XRDAugment", dependencies: ["XRDProfile", "XRDGSL"], swiftSettings: swiftSettings),
   .target(
     name: "XRDCorpus",
-    dependencies: ["XRDAugment", "XRDProfile", "XRDGSL", "CHDF5", .product(name: "Yams", package: "Yams")],
+    dependencies: ["XRDAugment", "XRDProfile", "XRDCrystal", "XRDGSL", "CHDF5", .product(name: "Yams", package: "Yams")],
     swiftSettings: swiftSettings
   ),
   .target(
@@ -85,7 +85,12 @@ let targets: [Target] = [
   ),
   .testTarget(name: "XRDProfileTests", dependencies: ["XRDProfile"], swiftSettings: swiftSettings),
   .testTarget(name: "XRDAugmentTests", dependencies: ["XRDAugment", "XRDSim"], swiftSettings: swiftSettings),
-  .testTarget(name: "XRDCorpusTests", dependencies: ["XRDCorpus", "XRDSim"], swiftSettings: swiftSettings),
+  .testTarget(
+    name: "XRDCorpusTests",
+    dependencies: ["XRDCorpus", "XRDSim"],
+    exclude: ["Python"],
+    swiftSettings: swiftSettings
+  ),
   .testTarget(
     name: "XRDSimCLITests",
     dependencies: ["XRDSimCLI", "XRDSim"],

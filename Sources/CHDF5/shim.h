@@ -18,4 +18,11 @@ static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
 static inline hid_t chdf5_s_all(void) { return H5S_ALL; }
 static inline hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
 
+// Added for the HDF5 shard writer and its tests: file access flags, the default error stack and the
+// variable-length string size (macros that expand to library globals or casts Swift does not import).
+static inline unsigned chdf5_f_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
+static inline size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
+
 #endif

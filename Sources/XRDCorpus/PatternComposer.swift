@@ -1,0 +1,123 @@
+// Turns a PatternRecipe into intensities on the corpus grid: strained phases simulated with XRDAugment's
+// PatternSimulator, mixed, scaled to the peak counts, background added, Poisson noise drawn, normalized.
+//
+// Per phase: the crystal with its cell scaled by the recipe's strain (fractional coordinates unchanged) on
+// the base instrument with the drawn radiation, shifts, widths, size/microstrain and (main phase only)
+// March–Dollase texture; no background, no noise: the simulator's `peaks` component.
+// Mixing convention ("simple weight"): each phase's peak component is divided by its sum over the grid and
+// multiplied by its weight fraction, so a phase's share of the Bragg intensity on the scan equals its weight
+// fraction. Not modelled: scattering power per unit mass (RIR / Hill–Howard ZMV scaling) and absorption
+// contrast — a heavy-atom impurity at 5 wt% looks like 5 % of the intensity here.
+// Then: mixture × (peak counts / its maximum) + background (counts), Poisson noise with the recipe's seed
+// (XRDAugment's NoiseModel, gaussian_sigma from the base instrument), then ÷ maximum (`max`), ÷ sum (`sum`)
+// or as is (`counts`), rounded to float32. An all-zero pattern stays zero.
+// Not done: per-phase size and microstrain, per-phase texture.
+
+import Foundation
+import XRDAugment
+import XRDCrystal
+import XRDDiffraction
+import XRDProfile
+
+/// Renders recipes; keeps one simulator's rendering workspace (FFT plan, tables) between patterns.
+struct PatternComposer {
+  let config: CorpusConfig
+  let catalog: StructureCatalog
+  /// The base instrument on the corpus grid (2θ scan, no Q scan).
+  let base: Instrument
+  let twoTheta: [Double]
+  let settings: DiffractionSettings
+  private var workspace: PatternSimulator?
+
+  init(config: CorpusConfig, catalog: StructureCatalog, settings: DiffractionSettings = DiffractionSettings()) {
+    self.config = config
+    self.catalog = catalog
+    var base = config.instrument
+    base.twoTheta = config.twoTheta
+    base.q = nil
+    self.base = base
+    self.twoTheta = config.twoTheta.values
+    self.settings = settings
+  }
+
+  /// The pattern and label of a recipe for pattern `index` (structure, variant).
+  mutating func record(_ recipe: PatternRecipe, index: Int, structure: Int, variant: Int) throws -> PatternRecord {
+    let n = twoTheta.count
+    var mixture = [Double](repeating: 0, count: n)
+    var phaseLabels: [PhaseLabel] = []
+    for (p, phase) in recipe.phases.enumerated() {
+      guard phase.structure >= 0, phase.structure < catalog.structures.count else {
+        throw CorpusError("pattern \(index): phase structure index \(phase.structure) is not in the catalog")
+      }
+      let entry = catalog.structures[phase.structure]
+      guard var crystal = entry.crystal else {
+        throw CorpusError("pattern \(index): structure \(phase.structure) (\(entry.path)) was not read")
+      }
+      do {
+        crystal.cell = try crystal.cell.scaled(by: phase.cellFactors)
+      } catch {
+        throw CorpusError("pattern \(index): strained cell of \(entry.path): \(error)")
+      }
+      var instrument = base
+      instrument.radiation = recipe.radiation
+      instrument.zeroShift = recipe.zeroShift
+      instrument.displacement = recipe.displacement
+      instrument.profile.u = recipe.u
+      instrument.profile.v = recipe.v
+      instrument.profile.w = recipe.w
+      instrument.profile.x = recipe.x
+      instrument.profile.y = recipe.y
+      instrument.sample.crystalliteSize = recipe.crystalliteSize
+      instrument.sample.microstrain = recipe.microstrain
+      instrument.sample.scale = 1
+      if p == 0, let axis = recipe.textureAxis {
+        instrument.sample.texture = MarchDollase(axis: axis, ratio: recipe.textureRatio)
+      } else {
+        instrument.sample.texture = MarchDollase(axis: MillerIndex(h: 0, k: 0, l: 1), ratio: 1)
+      }
+      instrument.background = BackgroundModel()
+      instrument.noise = NoiseModel()
+      var simulator = try workspace.map { try PatternSimulator(crystal: crystal, instrument: instrument, settings: settings, reusing: $0) }
+        ?? PatternSimulator(crystal: crystal, instrument: instrument, settings: settings)
+      let peaks = simulator.simulate().peaks
+      workspace = simulator
+      var total = 0.0
+      for value in peaks { total += value }
+      if total > 0, total.isFinite {
+        let factor = phase.fraction / total
+        for i in 0..<n { mixture[i] += peaks[i] * factor }
+      }
+      let c = crystal.cell
+      phaseLabels.append(PhaseLabel(
+        id: entry.id, file: entry.path, formula: entry.formula, elements: entry.elements,
+        spaceGroupNumber: crystal.spaceGroup?.number, spaceGroupSymbol: crystal.spaceGroup?.hermannMauguin,
+        crystalSystem: crystal.spaceGroup?.crystalSystem.rawValue,
+        lattice: [c.a, c.b, c.c, c.alpha, c.beta, c.gamma], fraction: phase.fraction))
+    }
+
+    let maximum = mixture.max() ?? 0
+    let scale = maximum > 0 ? recipe.peakCounts / maximum : 0
+    let background = recipe.background.evaluate(at: twoTheta)
+    var clean = [Double](repeating: 0, count: n)
+    for i in 0..<n { clean[i] = mixture[i] * scale + background[i] }
+    var counts = clean
+    let sigma = base.noise.gaussianSigma
+    if recipe.noiseCounts != nil || sigma > 0 {
+      let model = NoiseModel(counts: recipe.noiseCounts, gaussianSigma: sigma, seed: recipe.noiseSeed)
+      counts = model.apply(to: clean, stream: 0, rescale: false).intensity
+    }
+    var divisor = 1.0
+    switch recipe.normalization {
+    case .max: divisor = counts.max() ?? 0
+    case .sum: divisor = counts.reduce(0, +)
+    case .counts: divisor = 1
+    }
+    let inverse = divisor > 0 && divisor.isFinite ? 1 / divisor : 0
+    let intensities = counts.map { Float($0 * inverse) }
+
+    let label = PatternLabel(index: index, structureIndex: structure, variant: variant, phases: phaseLabels,
+                             augmentation: recipe.augmentation)
+    return PatternRecord(label: label, intensities: intensities,
+                         radiation: recipe.radiation.map { ($0.wavelength, $0.weight) })
+  }
+}
