@@ -108,6 +108,7 @@ package struct HDF5File: ~Copyable {
     let space = try HDF5Handle(H5Screate_simple(Int32(dims.count), &dims, &maxDims), .dataspace,
                                "H5Screate_simple(\(name))", path: path)
     let properties = try HDF5Handle(H5Pcreate(chdf5_p_dataset_create()), .propertyList, "H5Pcreate", path: path)
+    try HDF5Error.check(H5Pset_obj_track_times(properties.id, false), "H5Pset_obj_track_times(\(name))", path: path)
     if var chunkDims = chunk?.map({ hsize_t($0) }) {
       try HDF5Error.check(H5Pset_chunk(properties.id, Int32(chunkDims.count), &chunkDims),
                           "H5Pset_chunk(\(name))", path: path)

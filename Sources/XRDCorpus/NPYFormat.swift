@@ -360,10 +360,12 @@ package enum NPY {
 
 // MARK: - Files
 
-/// Writes `bytes` to `name.partial` in `directory`, flushes, renames it to `name`, and describes it.
+/// Writes `bytes` to `name.<pid>.partial` in `directory`, renames it to `name`, and describes it. The process id
+/// keeps concurrent `--shard` runs that write the same shared file (`two_theta.npy`) into one folder apart;
+/// rename(2) is atomic and their contents are identical.
 func writeAtomically(_ bytes: [UInt8], directory: URL, name: String) throws -> ShardFile {
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  let partial = directory.appendingPathComponent(name + ".partial")
+  let partial = directory.appendingPathComponent("\(name).\(getpid()).partial")
   let final = directory.appendingPathComponent(name)
   let data = Data(bytes)
   try data.write(to: partial)
