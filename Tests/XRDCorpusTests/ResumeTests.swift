@@ -39,10 +39,11 @@ struct ResumeTests {
     full.waitUntilExit()
     #expect(full.terminationStatus == 0)
 
-    // Pause 400 ms after each shard so the kill lands part-way (6 shards).
-    let child = try Self.launch(common + ["--output", interrupted.path, "--threads", "1", "--pause-after-shard-ms", "400"])
+    // Pause 60 s after each shard so the kill lands part-way (6 shards) however slowly this test is scheduled
+    // (the cooperative pool may be busy with other tests for seconds): the child cannot finish before the kill.
+    let child = try Self.launch(common + ["--output", interrupted.path, "--threads", "1", "--pause-after-shard-ms", "60000"])
     let first = interrupted.appendingPathComponent("shard-00000.npy").path
-    let deadline = Date().addingTimeInterval(60)
+    let deadline = Date().addingTimeInterval(50)
     while !FileManager.default.fileExists(atPath: first) && child.isRunning && Date() < deadline {
       try await Task.sleep(for: .milliseconds(5))
     }
