@@ -78,6 +78,9 @@ public struct PatternSimulator: Sendable {
   /// For a Q scan: its points (Å⁻¹) and their 2θ (degrees), where the rendered grid is resampled; nil for 2θ.
   let qScan: (q: [Double], twoTheta: [Double])?
   let members: [[MillerIndex]]
+  /// Families and phase sums for strained copies (``withCell(_:instrument:)``); nil unless prepared by
+  /// ``init(crystal:instrument:settings:maximumStrain:)``.
+  let strainable: StrainableStickPattern?
   /// Owns the rendering workspace (FFT plan, tables), reused between calls; copies share it copy-on-write.
   var renderer: PeakRenderer
 
@@ -90,6 +93,26 @@ public struct PatternSimulator: Sendable {
   /// - Throws: for a Q scan, ``InstrumentError`` from ``Instrument/validate()``, which such an instrument
   ///   must pass.
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings()) throws {
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: nil)
+  }
+
+  /// As ``init(crystal:instrument:settings:)``, prepared for strained copies of the crystal: the reflection
+  /// families over a range widened for cells up to `maximumStrain` (e.g. 0.05 = ±5 % per length) larger or
+  /// smaller, and their phase sums (``StrainableStickPattern``), so that ``withCell(_:instrument:)`` recomputes
+  /// only what a cell changes. Its ``sticks`` are bit for bit those of the plain initialiser.
+  /// With `previous`, takes over its rendering workspace when the grid is the same (as
+  /// ``init(crystal:instrument:settings:reusing:)``).
+  public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
+              maximumStrain: Double, reusing previous: PatternSimulator? = nil) throws {
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: maximumStrain)
+    if let previous, previous.grid == grid {
+      let asymmetry = renderer.asymmetry
+      renderer = previous.renderer
+      renderer.asymmetry = asymmetry
+    }
+  }
+
+  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, strain: Double?) throws {
     self.crystal = crystal
     self.instrument = instrument
     let primary = instrument.radiation.max { $0.weight < $1.weight } ?? EmissionLine(wavelength: 1.5405929)
@@ -122,7 +145,15 @@ public struct PatternSimulator: Sendable {
     s.twoThetaRange = twoThetaLow...max(twoThetaHigh, twoThetaLow + 1e-9)
     s.monochromatorTwoTheta = instrument.monochromatorTwoTheta
     self.settings = s
-    sticks = StickPattern(crystal: crystal, settings: s)
+    if let strain {
+      let prepared = StrainableStickPattern(calculator: StructureFactorCalculator(crystal: crystal, settings: s),
+                                            maximumStrain: strain)
+      strainable = prepared
+      sticks = prepared.stickPattern()
+    } else {
+      strainable = nil
+      sticks = StickPattern(crystal: crystal, settings: s)
+    }
     twoThetaValues = grid.values
     backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
     let p = instrument.profile
@@ -146,6 +177,50 @@ public struct PatternSimulator: Sendable {
       renderer = previous.renderer
       renderer.asymmetry = asymmetry
     }
+  }
+
+  /// Every stored property given (for ``withCell(_:instrument:)``).
+  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, sticks: StickPattern,
+               grid: TwoThetaGrid, twoThetaValues: [Double], backgroundValues: [Double],
+               qScan: (q: [Double], twoTheta: [Double])?, members: [[MillerIndex]],
+               strainable: StrainableStickPattern?, renderer: PeakRenderer) {
+    self.crystal = crystal; self.instrument = instrument; self.settings = settings; self.sticks = sticks
+    self.grid = grid; self.twoThetaValues = twoThetaValues; self.backgroundValues = backgroundValues
+    self.qScan = qScan; self.members = members; self.strainable = strainable; self.renderer = renderer
+  }
+
+  /// This simulator for the same crystal with cell `cell` (a homogeneous strain) and, optionally, another
+  /// instrument on the same 2θ scan with the same radiation (other widths, shifts, asymmetry, texture,
+  /// background, noise, sample).
+  ///
+  /// When prepared by ``init(crystal:instrument:settings:maximumStrain:)`` and the instrument keeps the scan,
+  /// the radiation and the monochromator angle, only what the cell changes is recomputed
+  /// (``StrainableStickPattern``), with the grid and the rendering workspace kept; the result is bit for bit
+  /// that of ``init(crystal:instrument:settings:)`` with the strained crystal. Otherwise it is that
+  /// initialiser (reusing the workspace), no longer prepared for strain.
+  /// To keep the workspace unshared, assign the result over this simulator (`s = try s.withCell(...)`).
+  public func withCell(_ cell: UnitCell, instrument newInstrument: Instrument? = nil) throws -> PatternSimulator {
+    let inst = newInstrument ?? instrument
+    var strained = crystal
+    strained.cell = cell
+    guard let strainable, qScan == nil, inst.q == nil, inst.twoTheta == instrument.twoTheta,
+          inst.radiation == instrument.radiation, inst.monochromatorTwoTheta == instrument.monochromatorTwoTheta
+    else {
+      return try PatternSimulator(crystal: strained, instrument: inst, settings: settings, reusing: self)
+    }
+    let sticks = strainable.stickPattern(cell: cell)
+    let background = inst.background == instrument.background ? backgroundValues : inst.background.evaluate(at: twoThetaValues)
+    var renderer = self.renderer
+    let p = inst.profile
+    renderer.asymmetry = p.sl > 0 || p.hl > 0 ? .fcj(FCJAsymmetry(sOverL: p.sl, hOverL: p.hl)) : .none
+    var members: [[MillerIndex]] = []
+    if inst.sample.texture.ratio != 1 {
+      let rotations = laueRotations(of: strained.operations)
+      members = sticks.reflections.map { equivalentReflections(of: $0.hkl, rotations: rotations) }
+    }
+    return PatternSimulator(crystal: strained, instrument: inst, settings: settings, sticks: sticks, grid: grid,
+                            twoThetaValues: twoThetaValues, backgroundValues: background, qScan: nil, members: members,
+                            strainable: strainable, renderer: renderer)
   }
 
   /// The peaks on the scan (every line, every family), before rendering.
@@ -198,6 +273,23 @@ public struct PatternSimulator: Sendable {
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
     return finish(peaks: peaks, twoTheta: twoThetaValues, background: backgroundValues, list: list, seed: seed,
                   stream: stream, q: nil)
+  }
+
+  /// The peak component of ``simulate(seed:stream:)`` alone (`simulate().peaks`, bit for bit), without the
+  /// background, noise and the other arrays of a ``SimulatedPattern``.
+  public mutating func peakComponent() -> [Double] {
+    guard qScan == nil else { return simulate().peaks }
+    let list = peakList()
+    var peaks = [Double](repeating: 0, count: grid.count)
+    renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
+    // As finish(peaks:…).
+    let maximum = peaks.max() ?? 0
+    let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
+    let factor = maximum > 0 ? target / maximum : 1
+    if factor != 1 {
+      for i in peaks.indices { peaks[i] *= factor }
+    }
+    return peaks
   }
 
   /// Scales the peak component to counts, adds the background, draws the noise and assembles the pattern.

@@ -11,6 +11,13 @@
 // Then: mixture × (peak counts / its maximum) + background (counts), Poisson noise with the recipe's seed
 // (XRDAugment's NoiseModel, gaussian_sigma from the base instrument), then ÷ maximum (`max`), ÷ sum (`sum`)
 // or as is (`counts`), rounded to float32. An all-zero pattern stays zero.
+// Speed: the main structure of each (structure, radiation) is prepared once per composer (reflection families
+// over a range widened for ±5 % strain, and their cell-independent phase sums: PatternSimulator(…,
+// maximumStrain:)); its variants then recompute only what the strained cell changes (PatternSimulator.withCell),
+// bit for bit what a fresh simulator of the strained crystal gives, so the corpus bytes do not depend on this.
+// At most `preparedLimit` structures are kept (least recently used dropped), so memory does not grow with the
+// corpus. Mixture phases (random structures, rarely met twice in a row) use a prepared one when it is there and
+// a plain simulator otherwise.
 // Not done: per-phase size and microstrain, per-phase texture.
 
 import Foundation
@@ -19,7 +26,7 @@ import XRDCrystal
 import XRDDiffraction
 import XRDProfile
 
-/// Renders recipes; keeps one simulator's rendering workspace (FFT plan, tables) between patterns.
+/// Renders recipes; keeps a few structures prepared for strain, each with its rendering workspace.
 struct PatternComposer {
   let config: CorpusConfig
   let catalog: StructureCatalog
@@ -27,7 +34,18 @@ struct PatternComposer {
   let base: Instrument
   let twoTheta: [Double]
   let settings: DiffractionSettings
+  /// Simulators prepared for strain, least recently used first.
+  private var prepared: [(key: PreparedKey, simulator: PatternSimulator)] = []
+  struct PreparedKey: Hashable {
+    var structure: Int
+    var radiation: [EmissionLine]
+  }
+  /// Structures kept prepared (main phases; a batch of the generator holds consecutive variants of one or two).
+  static let preparedLimit = 3
+  /// For phases without a prepared structure: keeps the rendering workspace between them.
   private var workspace: PatternSimulator?
+  /// The strain covered without falling back to a fresh calculation (which gives the same values, slower).
+  static let maximumStrain = 0.05
 
   init(config: CorpusConfig, catalog: StructureCatalog, settings: DiffractionSettings = DiffractionSettings()) {
     self.config = config
@@ -53,6 +71,7 @@ struct PatternComposer {
       guard var crystal = entry.crystal else {
         throw CorpusError("pattern \(index): structure \(phase.structure) (\(entry.path)) was not read")
       }
+      let baseCrystal = crystal
       do {
         crystal.cell = try crystal.cell.scaled(by: phase.cellFactors)
       } catch {
@@ -77,10 +96,8 @@ struct PatternComposer {
       }
       instrument.background = BackgroundModel()
       instrument.noise = NoiseModel()
-      var simulator = try workspace.map { try PatternSimulator(crystal: crystal, instrument: instrument, settings: settings, reusing: $0) }
-        ?? PatternSimulator(crystal: crystal, instrument: instrument, settings: settings)
-      let peaks = simulator.simulate().peaks
-      workspace = simulator
+      let peaks = try peakComponent(structure: phase.structure, crystal: baseCrystal, strained: crystal,
+                                    instrument: instrument, prepare: p == 0)
       var total = 0.0
       for value in peaks { total += value }
       if total > 0, total.isFinite {
@@ -119,5 +136,36 @@ struct PatternComposer {
                              augmentation: recipe.augmentation)
     return PatternRecord(label: label, intensities: intensities,
                          radiation: recipe.radiation.map { ($0.wavelength, $0.weight) })
+  }
+
+  /// The peak component of structure `structure` (unstrained `crystal`, `strained` with the variant's cell) on
+  /// `instrument`: the prepared simulator of (structure, radiation) moved to the new cell and instrument, prepared
+  /// first if `prepare`; else a plain simulator of the strained crystal (the same values).
+  private mutating func peakComponent(structure: Int, crystal: Crystal, strained: Crystal, instrument: Instrument,
+                                      prepare: Bool) throws -> [Double]
+  {
+    let key = PreparedKey(structure: structure, radiation: instrument.radiation)
+    let slot: Int
+    if let i = prepared.firstIndex(where: { $0.key == key }) {
+      let entry = prepared.remove(at: i)
+      prepared.append(entry)
+    } else if !prepare {
+      var simulator = try workspace.map { try PatternSimulator(crystal: strained, instrument: instrument, settings: settings, reusing: $0) }
+        ?? PatternSimulator(crystal: strained, instrument: instrument, settings: settings)
+      workspace = nil  // keep the workspace unshared while rendering
+      let peaks = simulator.peakComponent()
+      workspace = simulator
+      return peaks
+    } else {
+      // The least recently used one gives up its place and its rendering workspace.
+      let evicted = prepared.count >= Self.preparedLimit ? prepared.removeFirst().simulator : nil
+      let simulator = try PatternSimulator(crystal: crystal, instrument: instrument, settings: settings,
+                                           maximumStrain: Self.maximumStrain, reusing: evicted)
+      prepared.append((key, simulator))
+    }
+    slot = prepared.count - 1
+    // Assigned over the stored simulator, so the rendering workspace stays unshared (no copy on write).
+    prepared[slot].simulator = try prepared[slot].simulator.withCell(strained.cell, instrument: instrument)
+    return prepared[slot].simulator.peakComponent()
   }
 }

@@ -108,3 +108,244 @@ extension StickPattern {
     self.init(wavelength: lambda, reflections: reflections)
   }
 }
+
+// MARK: - Homogeneous strain
+
+/// A stick pattern prepared for many cells of one crystal (homogeneous strain: lattice parameters change,
+/// fractional coordinates do not).
+///
+/// Prepared once: the reflection families over the settings' 2θ range widened for cells up to
+/// `maximumStrain` larger or smaller (1/d² range × (1 ± maximumStrain)²), and their phase sums
+/// (``StructureFactorCalculator/PhaseSums``). Per cell: d of every family from the new metric, the families in
+/// the 2θ range picked and sorted as a fresh enumeration would, then f0(s), T(s), β of anisotropic atoms, |F|²,
+/// 2θ and Lp — the same arithmetic in the same order as ``StickPattern/init(calculator:)``, so the result is bit
+/// for bit that of a fresh calculation for the strained crystal (tested in StrainedVariantTests.swift).
+/// Falls back to the fresh calculation when the new cell could bring in a family that was not prepared (its
+/// metric differs by more than the prepared margin) or changes the full cell (images merged differently).
+/// Not done: strain that changes the symmetry (the Laue class, hence the families, is the crystal's).
+public struct StrainableStickPattern: Sendable {
+  /// The calculator of the unstrained crystal.
+  public let calculator: StructureFactorCalculator
+  /// The largest relative change of a cell length (or 1/d) covered without falling back, e.g. 0.05 = ±5 %.
+  public let maximumStrain: Double
+  let families: [ReflectionFamily]
+  /// Per family, its member first met in the (h, k, l) scan of ``reflectionFamilies(cell:rotations:dMin:dMax:)``
+  /// (the lexicographically smallest): that enumeration takes d from this member.
+  let firstMembers: [MillerIndex]
+  let rotations: [[Int]]
+  let sums: StructureFactorCalculator.PhaseSums
+  /// The 1/d² range of the base cell whose families were prepared (Å⁻²).
+  let coveredInverseDSquared: ClosedRange<Double>
+
+  public init(calculator: StructureFactorCalculator, maximumStrain: Double = 0.05) {
+    self.calculator = calculator
+    self.maximumStrain = max(0, maximumStrain)
+    let range = Self.inverseDSquaredRange(calculator.settings)
+    let grow = (1 + self.maximumStrain) * (1 + self.maximumStrain) * (1 + 1e-6)
+    let shrink = max(0, (1 - self.maximumStrain) * (1 - self.maximumStrain) * (1 - 1e-6))
+    guard let range, range.upperBound.isFinite else {
+      families = []; firstMembers = []; coveredInverseDSquared = 0...0; rotations = []
+      sums = calculator.phaseSums(for: [])
+      return
+    }
+    let high = range.upperBound * grow, low = range.lowerBound * shrink
+    let rotations = laueRotations(of: calculator.crystal.operations)
+    // A widened range whose index box reflectionFamilies refuses (a cell no pattern needs): nothing prepared,
+    // every cell takes the fresh path.
+    let cell = calculator.crystal.cell, gMax = high.squareRoot()
+    let box = SIMD3(2 * Int((gMax * cell.a).rounded(.down)) + 1, 2 * Int((gMax * cell.b).rounded(.down)) + 1,
+                    2 * Int((gMax * cell.c).rounded(.down)) + 1)
+    guard box.x * box.y * box.z < 400_000_000 else {
+      families = []; firstMembers = []; coveredInverseDSquared = 0...0; self.rotations = rotations
+      sums = calculator.phaseSums(for: [])
+      return
+    }
+    self.rotations = rotations
+    families = reflectionFamilies(cell: calculator.crystal.cell, rotations: rotations, dMin: 1 / high.squareRoot(),
+                                  dMax: low > 0 ? 1 / low.squareRoot() : .infinity)
+    firstMembers = families.map { family in rotations.map { family.hkl.transformed(by: $0) }.min()! }
+    // What reflectionFamilies certainly contains (its own tolerance only adds).
+    coveredInverseDSquared = low...high
+    sums = calculator.phaseSums(for: families.map(\.hkl))
+  }
+
+  /// The settings' 2θ range as a 1/d² range (nil when the range is empty), as ``StickPattern/init(calculator:)``
+  /// computes it.
+  package static func inverseDSquaredRange(_ settings: DiffractionSettings) -> ClosedRange<Double>? {
+    let lambda = settings.wavelength
+    let low = max(settings.twoThetaRange.lowerBound, 0), high = min(settings.twoThetaRange.upperBound, 180)
+    guard lambda > 0, high > low else { return nil }
+    let dMin = lambda / (2 * sin(high * .pi / 360))
+    let dMax = low > 0 ? lambda / (2 * sin(low * .pi / 360)) : .infinity
+    guard dMin > 0, dMin <= dMax else { return nil }
+    return (dMax.isFinite ? 1 / (dMax * dMax) : 0)...(1 / (dMin * dMin))
+  }
+
+  /// The stick pattern of the unstrained crystal.
+  public func stickPattern() -> StickPattern {
+    stickPattern(calculator: calculator)
+  }
+
+  /// The stick pattern of the crystal with cell `cell` (same settings).
+  public func stickPattern(cell: UnitCell) -> StickPattern {
+    stickPattern(calculator: cell == calculator.crystal.cell ? calculator : calculator.withCell(cell))
+  }
+
+  /// The stick pattern from a calculator of this crystal with another cell (``StructureFactorCalculator/withCell(_:)``).
+  public func stickPattern(calculator strained: StructureFactorCalculator) -> StickPattern {
+    let settings = strained.settings
+    let lambda = settings.wavelength
+    guard settings == calculator.settings, coveredInverseDSquared.upperBound > 0, strained.canReuse(sums),
+          let range = Self.inverseDSquaredRange(settings), covers(strained.crystal.cell, range)
+    else {
+      return StickPattern(calculator: strained)
+    }
+    let cell = strained.crystal.cell
+    // As reflectionFamilies(cell:rotations:dMin:dMax:) with the strained cell.
+    let gMax2 = range.upperBound, gMin2 = range.lowerBound
+    let gMax = gMax2.squareRoot()
+    let limit = SIMD3(Int((gMax * cell.a).rounded(.down)), Int((gMax * cell.b).rounded(.down)),
+                      Int((gMax * cell.c).rounded(.down)))
+    let width = 2 &* limit &+ 1
+    guard width.x * width.y * width.z < 400_000_000 else { return StickPattern(calculator: strained) }
+    let tolerance = 1e-10 * gMax2
+    // Members of one family have the same d only as far as the new metric keeps the Laue symmetry: within
+    // `asymmetry`·(|h|+|k|+|l|)² of each other in 1/d². A family that far from a bound of the range is done
+    // as the fresh enumeration does it, member by member (also every family when a strain breaks the symmetry).
+    let asymmetry = Self.asymmetry(of: cell.reciprocalMetric, under: rotations)
+    struct Pick { var family: Int; var hkl: MillerIndex; var multiplicity: Int; var d: Double }
+    var picks: [Pick] = []
+    picks.reserveCapacity(families.count)
+    for (i, m) in firstMembers.enumerated() {
+      let n = Double(abs(m.h) + abs(m.k) + abs(m.l))
+      let band = 2 * asymmetry * n * n + 4 * tolerance
+      let g2 = cell.inverseDSquared(Double(m.h), Double(m.k), Double(m.l))
+      if g2 - band > gMin2 && g2 + band < gMax2, abs(m.h) <= limit.x, abs(m.k) <= limit.y, abs(m.l) <= limit.z {
+        picks.append(Pick(family: i, hkl: families[i].hkl, multiplicity: families[i].multiplicity, d: 1 / g2.squareRoot()))
+        continue
+      }
+      // As reflectionFamilies(cell:rotations:dMin:dMax:): the first member in (h, k, l) order inside the box and
+      // the range, its d, and the members its orbit reaches inside the box.
+      let orbit = Set(rotations.map { m.transformed(by: $0) }).sorted()
+      guard let first = orbit.first(where: { e in
+        guard abs(e.h) <= limit.x, abs(e.k) <= limit.y, abs(e.l) <= limit.z else { return false }
+        let g2 = cell.inverseDSquared(Double(e.h), Double(e.k), Double(e.l))
+        return g2 <= gMax2 + tolerance && g2 >= gMin2 - tolerance && g2 > 0
+      }) else { continue }
+      var members: [MillerIndex] = []
+      for r in rotations {
+        let e = first.transformed(by: r)
+        guard abs(e.h) <= limit.x, abs(e.k) <= limit.y, abs(e.l) <= limit.z, !members.contains(e) else { continue }
+        members.append(e)
+      }
+      let representative = MillerIndex.preferredRepresentative(of: members)
+      let firstG2 = cell.inverseDSquared(Double(first.h), Double(first.k), Double(first.l))
+      picks.append(Pick(family: representative == families[i].hkl ? i : -1, hkl: representative,
+                        multiplicity: members.count, d: 1 / firstG2.squareRoot()))
+    }
+    picks.sort { ($0.d, $0.hkl) > ($1.d, $1.hkl) }
+    // |F|² from the phase sums where the representative was prepared, else computed afresh.
+    let reused = strained.structureFactors(reusing: sums, selection: picks.compactMap { $0.family >= 0 ? $0.family : nil })
+    let others = picks.filter { $0.family < 0 }.map(\.hkl)
+    let fresh = others.isEmpty ? [] : strained.structureFactors(for: others)
+    var nextReused = 0, nextFresh = 0
+    var reflections: [Reflection] = []
+    reflections.reserveCapacity(picks.count)
+    for pick in picks {
+      let f2: Double, bound: Double
+      if pick.family >= 0 {
+        let f = reused[nextReused]
+        nextReused += 1
+        f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
+        bound = f.bound
+      } else {
+        let f = fresh[nextFresh]
+        nextFresh += 1
+        f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
+        bound = strained.inPhaseBound(pick.hkl)
+      }
+      guard f2 > 1e-12 * bound * bound else { continue }
+      let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * pick.d)))
+      let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
+      reflections.append(Reflection(hkl: pick.hkl, multiplicity: pick.multiplicity, dSpacing: pick.d,
+                                    twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
+                                    intensity: Double(pick.multiplicity) * f2 * lp))
+    }
+    return StickPattern(wavelength: lambda, reflections: reflections)
+  }
+
+  /// max over the rotations R and entries of |R G* Rᵀ − G*|: how far the metric is from the Laue symmetry
+  /// (for h′ = hR, |1/d²(h′) − 1/d²(h)| ≤ this × (|h|+|k|+|l|)²).
+  static func asymmetry(of g: [Double], under rotations: [[Int]]) -> Double {
+    var worst = 0.0
+    for r in rotations {
+      for i in 0..<3 {
+        for j in i..<3 {
+          var v = 0.0
+          for k in 0..<3 where r[3 * i + k] != 0 {
+            for l in 0..<3 where r[3 * j + l] != 0 { v += Double(r[3 * i + k] * r[3 * j + l]) * g[3 * k + l] }
+          }
+          worst = max(worst, abs(v - g[3 * i + j]))
+        }
+      }
+    }
+    return worst
+  }
+
+  /// Whether every reflection with 1/d² in `range` for `cell` has 1/d² in the prepared range for the base cell.
+  ///
+  /// With G*, G*′ the reciprocal metrics of the base and the new cell, 1/d²_base = hᵀG*h lies within
+  /// [λmin, λmax] × hᵀG*′h, λ the eigenvalues of G*′⁻¹G* (those of L⁻¹G*L⁻ᵀ for G*′ = LLᵀ, in closed form);
+  /// a relative margin of 1e-9 absorbs their rounding and the enumeration's tolerance of 1e-10.
+  package func covers(_ cell: UnitCell, _ range: ClosedRange<Double>) -> Bool {
+    guard let (lowest, highest) = metricRatioBounds(base: calculator.crystal.cell.reciprocalMetric,
+                                                     new: cell.reciprocalMetric) else { return false }
+    let margin = 1e-9
+    let upper = range.upperBound * (1 + margin) * highest * (1 + margin)
+    let lower = range.lowerBound * (1 - margin) * lowest * (1 - margin)
+    return upper <= coveredInverseDSquared.upperBound && (range.lowerBound == 0 ? coveredInverseDSquared.lowerBound == 0
+                                                          : lower >= coveredInverseDSquared.lowerBound)
+  }
+}
+
+/// The least and largest eigenvalue of new⁻¹·base for two symmetric positive-definite 3×3 matrices (row-major):
+/// the range of xᵀ base x / xᵀ new x. nil if `new` is not positive definite.
+package func metricRatioBounds(base b: [Double], new a: [Double]) -> (Double, Double)? {
+  // Cholesky a = L Lᵀ.
+  let l00 = a[0].squareRoot()
+  guard l00 > 0 else { return nil }
+  let l10 = a[3] / l00, l20 = a[6] / l00
+  let d11 = a[4] - l10 * l10
+  guard d11 > 0 else { return nil }
+  let l11 = d11.squareRoot()
+  let l21 = (a[7] - l20 * l10) / l11
+  let d22 = a[8] - l20 * l20 - l21 * l21
+  guard d22 > 0 else { return nil }
+  let l22 = d22.squareRoot()
+  // M = L⁻¹ B L⁻ᵀ: first X = L⁻¹ B (forward substitution per column), then M = X L⁻ᵀ = (L⁻¹ Xᵀ)ᵀ.
+  func solve(_ v: SIMD3<Double>) -> SIMD3<Double> {
+    let y0 = v.x / l00
+    let y1 = (v.y - l10 * y0) / l11
+    let y2 = (v.z - l20 * y0 - l21 * y1) / l22
+    return SIMD3(y0, y1, y2)
+  }
+  let x0 = solve(SIMD3(b[0], b[3], b[6])), x1 = solve(SIMD3(b[1], b[4], b[7])), x2 = solve(SIMD3(b[2], b[5], b[8]))
+  // X columns x0, x1, x2; rows of X are (x0[i], x1[i], x2[i]); M = L⁻¹ Xᵀ columns.
+  let m0 = solve(SIMD3(x0[0], x1[0], x2[0])), m1 = solve(SIMD3(x0[1], x1[1], x2[1])), m2 = solve(SIMD3(x0[2], x1[2], x2[2]))
+  let m00 = m0[0], m11 = m1[1], m22 = m2[2]
+  let m01 = (m0[1] + m1[0]) / 2, m02 = (m0[2] + m2[0]) / 2, m12 = (m1[2] + m2[1]) / 2
+  // Eigenvalues of a symmetric 3×3 matrix (Smith 1961).
+  let p1 = m01 * m01 + m02 * m02 + m12 * m12
+  let q = (m00 + m11 + m22) / 3
+  let p2 = (m00 - q) * (m00 - q) + (m11 - q) * (m11 - q) + (m22 - q) * (m22 - q) + 2 * p1
+  let p = (p2 / 6).squareRoot()
+  guard p > 0 else { return (q, q) }
+  let b00 = (m00 - q) / p, b11 = (m11 - q) / p, b22 = (m22 - q) / p
+  let b01 = m01 / p, b02 = m02 / p, b12 = m12 / p
+  let det = b00 * (b11 * b22 - b12 * b12) - b01 * (b01 * b22 - b12 * b02) + b02 * (b01 * b12 - b11 * b02)
+  let r = min(1, max(-1, det / 2))
+  let phi = acos(r) / 3
+  let largest = q + 2 * p * cos(phi)
+  let smallest = q + 2 * p * cos(phi + 2 * Double.pi / 3)
+  return (smallest, largest)
+}

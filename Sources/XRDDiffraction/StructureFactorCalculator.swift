@@ -52,7 +52,28 @@ public struct StructureFactorCalculator: Sendable {
     self.settings = settings
     let atoms = crystal.fullCell()
     self.atoms = atoms
+    let layout = Self.layout(atoms: atoms, crystal: crystal, settings: settings)
+    self.groups = layout.groups
+    self.positions = layout.positions
+    self.occupancies = layout.occupancies
+    self.betas = layout.betas
+    let speciesList = layout.species
+    species = speciesList
+    formFactors = speciesList.map { FormFactor(species: $0, table: settings.formFactorTable, useIonic: settings.ionicFormFactors) }
+    if settings.anomalousDispersion {
+      let dispersion = speciesList.map { anomalousScattering(for: $0.element, wavelength: settings.wavelength) }
+      fPrime = dispersion.map(\.fPrime)
+      fDoublePrime = dispersion.map(\.fDoublePrime)
+    } else {
+      fPrime = speciesList.map { _ in 0 }
+      fDoublePrime = fPrime
+    }
+  }
 
+  /// The species list, groups and flat per-atom arrays of a full cell (shared by the initialisers).
+  static func layout(atoms: [CellAtom], crystal: Crystal, settings: DiffractionSettings)
+    -> (species: [Species], groups: [Group], positions: [SIMD3<Double>], occupancies: [Double], betas: [SIMD8<Double>])
+  {
     // Species actually used for the form factor.
     var speciesList: [Species] = []
     var speciesIndexOf: [Species: Int] = [:]
@@ -93,6 +114,9 @@ public struct StructureFactorCalculator: Sendable {
     var positions: [SIMD3<Double>] = []
     var occupancies: [Double] = []
     var betas: [SIMD8<Double>] = []
+    positions.reserveCapacity(atoms.count)
+    occupancies.reserveCapacity(atoms.count)
+    betas.reserveCapacity(atoms.count)
     for key in keyOrder {
       let start = positions.count
       for i in members[key]! {
@@ -107,20 +131,17 @@ public struct StructureFactorCalculator: Sendable {
       groups.append(Group(speciesIndex: key.species, uIso: key.uIso, isAnisotropic: key.anisotropic,
                           atoms: start..<positions.count))
     }
-    self.groups = groups
-    self.positions = positions
-    self.occupancies = occupancies
-    self.betas = betas
-    species = speciesList
-    formFactors = speciesList.map { FormFactor(species: $0, table: settings.formFactorTable, useIonic: settings.ionicFormFactors) }
-    if settings.anomalousDispersion {
-      let dispersion = speciesList.map { anomalousScattering(for: $0.element, wavelength: settings.wavelength) }
-      fPrime = dispersion.map(\.fPrime)
-      fDoublePrime = dispersion.map(\.fDoublePrime)
-    } else {
-      fPrime = speciesList.map { _ in 0 }
-      fDoublePrime = fPrime
-    }
+    return (speciesList, groups, positions, occupancies, betas)
+  }
+
+  /// Every stored property given (for ``withCell(_:)``).
+  private init(crystal: Crystal, settings: DiffractionSettings, atoms: [CellAtom], formFactors: [FormFactor],
+               species: [Species], formFactorOverride: FormFactorFunction?, fPrime: [Double], fDoublePrime: [Double],
+               groups: [Group], positions: [SIMD3<Double>], occupancies: [Double], betas: [SIMD8<Double>]) {
+    self.crystal = crystal; self.settings = settings; self.atoms = atoms; self.formFactors = formFactors
+    self.species = species; self.formFactorOverride = formFactorOverride; self.fPrime = fPrime
+    self.fDoublePrime = fDoublePrime; self.groups = groups; self.positions = positions
+    self.occupancies = occupancies; self.betas = betas
   }
 
   /// The species whose form factors are used (after the ionic/neutral choice and the table's fallback).
@@ -213,6 +234,160 @@ public struct StructureFactorCalculator: Sendable {
       bound += f * t * occ
     }
     return bound
+  }
+}
+
+// MARK: - Homogeneous strain
+
+extension StructureFactorCalculator {
+  /// The parts of F(h) that a homogeneous strain leaves unchanged, for a list of reflections.
+  ///
+  /// A strain changes the cell but not the fractional coordinates, so per reflection the phase sum of each
+  /// isotropic group, S_g(h) = Σ_j occ_j exp(2πi h·x_j), is the same for every cell of the crystal; only
+  /// s = 1/(2d), f0(s), T(s) = exp(−8π²U s²) change. For anisotropic atoms T_j(h) = exp(−hᵀβ_j h) depends on
+  /// the cell through β_j = 2π² U_ij a*_i a*_j, so their phase factors exp(2πi h·x_j) are kept one by one and
+  /// weighted with β_j of the new cell. Made by ``phaseSums(for:)``, used by ``structureFactors(reusing:selection:)``
+  /// of a calculator for another cell (``withCell(_:)``).
+  public struct PhaseSums: Sendable {
+    /// The reflections, in the order given.
+    public let indices: [MillerIndex]
+    /// Per reflection, per group: (Re S_g, Im S_g) for isotropic groups, (0, 0) for anisotropic ones.
+    let groupSums: [Double]
+    /// Per reflection, per atom of an anisotropic group (in atom order): (cos, sin) of 2π h·x_j.
+    let atomPhases: [Double]
+    let anisotropicAtomCount: Int
+    // The layout the sums were made with: a calculator can reuse them only if its own is the same.
+    let positions: [SIMD3<Double>]
+    let occupancies: [Double]
+    let groupLayout: [GroupLayout]
+  }
+
+  struct GroupLayout: Sendable, Equatable {
+    var speciesIndex: Int
+    var isAnisotropic: Bool
+    var atoms: Range<Int>
+  }
+
+  var groupLayout: [GroupLayout] {
+    groups.map { GroupLayout(speciesIndex: $0.speciesIndex, isAnisotropic: $0.isAnisotropic, atoms: $0.atoms) }
+  }
+
+  /// The cell-independent phase sums of `indices` (see ``PhaseSums``), by the same phase tables and in the
+  /// same order as ``structureFactors(for:)``, so that F computed from them is bit for bit the same.
+  public func phaseSums(for indices: [MillerIndex]) -> PhaseSums {
+    var limits = SIMD3<Int>(0, 0, 0)
+    for m in indices { limits = pointwiseMax(limits, SIMD3(abs(m.h), abs(m.k), abs(m.l))) }
+    let tables = PhaseTables(positions: positions, limits: limits)
+    var anisotropicAtomCount = 0
+    for group in groups where group.isAnisotropic { anisotropicAtomCount += group.atoms.count }
+    var groupSums = [Double](repeating: 0, count: indices.count * groups.count * 2)
+    var atomPhases = [Double](repeating: 0, count: indices.count * anisotropicAtomCount * 2)
+    for (r, hkl) in indices.enumerated() {
+      var g = r * groups.count * 2
+      var p = r * anisotropicAtomCount * 2
+      for group in groups {
+        if group.isAnisotropic {
+          for a in group.atoms {
+            let (pr, pi) = tables.phase(atom: a, hkl)
+            atomPhases[p] = pr; atomPhases[p + 1] = pi
+            p += 2
+          }
+        } else {
+          var sr = 0.0, sim = 0.0
+          for a in group.atoms {
+            let (pr, pi) = tables.phase(atom: a, hkl)
+            let w = occupancies[a]
+            sr += w * pr; sim += w * pi
+          }
+          groupSums[g] = sr; groupSums[g + 1] = sim
+        }
+        g += 2
+      }
+    }
+    return PhaseSums(indices: indices, groupSums: groupSums, atomPhases: atomPhases,
+                     anisotropicAtomCount: anisotropicAtomCount, positions: positions, occupancies: occupancies,
+                     groupLayout: groupLayout)
+  }
+
+  /// The same crystal with another cell (e.g. homogeneously strained): the full cell expanded again for the
+  /// new cell (β of anisotropic atoms and equivalent isotropic U depend on it; images are merged at a
+  /// distance in Å), form factors and f′, f″ kept (they do not depend on the cell).
+  public func withCell(_ cell: UnitCell) -> StructureFactorCalculator {
+    var crystal = self.crystal
+    crystal.cell = cell
+    let atoms = crystal.fullCell()
+    let layout = Self.layout(atoms: atoms, crystal: crystal, settings: settings)
+    guard layout.species == species else {
+      return StructureFactorCalculator(crystal: crystal, settings: settings, formFactorOverride: formFactorOverride)
+    }
+    return StructureFactorCalculator(
+      crystal: crystal, settings: settings, atoms: atoms, formFactors: formFactors, species: species,
+      formFactorOverride: formFactorOverride, fPrime: fPrime, fDoublePrime: fDoublePrime, groups: layout.groups,
+      positions: layout.positions, occupancies: layout.occupancies, betas: layout.betas)
+  }
+
+  /// Whether `sums` were made by a calculator with the same atoms and groups as this one (then
+  /// ``structureFactors(reusing:selection:)`` may use them). False when a new cell merged images differently.
+  public func canReuse(_ sums: PhaseSums) -> Bool {
+    sums.positions == positions && sums.occupancies == occupancies && sums.groupLayout == groupLayout
+  }
+
+  /// F(h), F(−h) and the all-in-phase bound Σ occ|f|T for the reflections `sums.indices[selection]`, with
+  /// this calculator's cell, U and β and the phase sums of `sums` — the same arithmetic in the same order as
+  /// ``structureFactors(for:)``, so the values are bit for bit those of a fresh calculation.
+  /// - Precondition: ``canReuse(_:)`` is true for `sums`.
+  package func structureFactors(reusing sums: PhaseSums, selection: [Int])
+    -> [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)]
+  {
+    precondition(canReuse(sums), "phase sums of another crystal layout")
+    let fourPiSq = 4 * Double.pi * Double.pi
+    var occupancySums = [Double](repeating: 0, count: groups.count)
+    for (g, group) in groups.enumerated() {
+      var occ = 0.0
+      for a in group.atoms { occ += occupancies[a] }
+      occupancySums[g] = occ
+    }
+    var result: [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)] = []
+    result.reserveCapacity(selection.count)
+    var f0 = [Double](repeating: 0, count: formFactors.count)
+    let cell = crystal.cell
+    let groupCount = groups.count, atomCount = sums.anisotropicAtomCount
+    sums.groupSums.withUnsafeBufferPointer { groupSums in
+      sums.atomPhases.withUnsafeBufferPointer { atomPhases in
+        for r in selection {
+          let hkl = sums.indices[r]
+          let s2 = cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
+          let s = s2.squareRoot()
+          for i in formFactors.indices { f0[i] = formFactor(i, s) }
+          var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
+          var p = r * atomCount * 2
+          for (g, group) in groups.enumerated() {
+            let si = group.speciesIndex
+            // exp(−2·4π²U s²) is bit for bit exp(−8π²U s²) of inPhaseBound (scaling by 2 is exact).
+            let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+            let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
+            var sr = 0.0, sim = 0.0
+            if group.isAnisotropic {
+              for a in group.atoms {
+                let pr = atomPhases[p], pi = atomPhases[p + 1]
+                p += 2
+                let w = occupancies[a] * exp(-anisotropicExponent(betas[a], hkl))
+                sr += w * pr; sim += w * pi
+              }
+            } else {
+              let index = (r * groupCount + g) * 2
+              sr = groupSums[index]; sim = groupSums[index + 1]
+            }
+            plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
+            minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
+            let f = Complex(f0[si] + fPrime[si], fDoublePrime[si]).length
+            bound += f * t * occupancySums[g]
+          }
+          result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
+        }
+      }
+    }
+    return result
   }
 }
 

@@ -4,9 +4,17 @@
 //   sticks:   the stick pattern (expansion, reflection enumeration, structure factors, Lp);
 //   patterns: a full pattern on the instrument (default cu-lab: 8501 points 5–90°, Cu Kα1+Kα2, TCH
 //             pseudo-Voigt) with a Chebyshev background and Poisson noise at 10⁴ peak counts — sticks included;
-//   fcj:      the same with Finger–Cox–Jephcoat asymmetry S/L = H/L = 0.001 (GSAS-II's default SH/L 0.002).
-// Reported: the median time per item over ~20 ms batches, and its inverse.
-// Not done: multi-threaded throughput (the corpus generator reports that).
+//   fcj:      the same with Finger–Cox–Jephcoat asymmetry S/L = H/L = 0.001 (GSAS-II's default SH/L 0.002);
+//   variants: augmented variants of the same structure, as the corpus makes them: a random lattice strain
+//             (isotropic ±1 %, plus ±0.3 % per axis tied by symmetry), U, V, W × U(0.5, 1.5), zero shift
+//             ±0.03°, a random Chebyshev background, Poisson noise at 10⁴ peak counts, on the same instrument;
+//             the structure is prepared once (PatternSimulator(…, maximumStrain:)), each variant moves it to
+//             the strained cell (withCell) and simulates the full pattern. `variants_fresh_per_s`: the same
+//             variants with a fresh simulator of the strained crystal each (the corpus before preparation).
+// Reported: the median time per item over ~20 ms batches, and its inverse. With `--threads N` (N > 1) the
+// variants are also run on N threads at once, each with its own prepared simulator, for the same time:
+// `variants_per_s_threads` is the total rate and `thread_speedup` its ratio to the same count on one thread
+// (variants done / wall time, not the median).
 
 import ArgumentParser
 import Dispatch
@@ -34,7 +42,10 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Instrument for the full patterns: a preset or a YAML/JSON file.")
   var instrument = "cu-lab"
 
-  @Flag(help: "Print JSON (fields file, atoms_in_cell, reflections, median_ms, sticks_per_s, patterns_per_s, fcj_patterns_per_s).")
+  @Option(help: "Threads for a second, parallel run of the variants (1: single-threaded figures only).")
+  var threads = 1
+
+  @Flag(help: "Print JSON (fields file, atoms_in_cell, reflections, median_ms, sticks_per_s, patterns_per_s, fcj_patterns_per_s, variants_per_s, variants_fresh_per_s; with --threads N > 1 also threads, variants_per_s_one_thread, variants_per_s_threads, thread_speedup).")
   var json = false
 
   struct Result: Encodable {
@@ -46,15 +57,25 @@ struct BenchCommand: ParsableCommand {
     var patternMilliseconds: Double
     var patternsPerSecond: Double
     var fcjPatternsPerSecond: Double
+    var variantsPerSecond: Double
+    var freshVariantsPerSecond: Double
+    var threads: Int?
+    var oneThreadVariantsPerSecond: Double?
+    var threadedVariantsPerSecond: Double?
+    var threadSpeedup: Double?
     enum CodingKeys: String, CodingKey {
       case file, atomsInCell = "atoms_in_cell", reflections, medianMilliseconds = "median_ms"
       case sticksPerSecond = "sticks_per_s", patternMilliseconds = "pattern_median_ms"
       case patternsPerSecond = "patterns_per_s", fcjPatternsPerSecond = "fcj_patterns_per_s"
+      case variantsPerSecond = "variants_per_s", freshVariantsPerSecond = "variants_fresh_per_s", threads
+      case oneThreadVariantsPerSecond = "variants_per_s_one_thread", threadedVariantsPerSecond = "variants_per_s_threads"
+      case threadSpeedup = "thread_speedup"
     }
   }
 
   func run() throws {
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive") }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     let lambda: Double
     do { lambda = try parseWavelength(wavelength) } catch { throw ValidationError("--wavelength: \(error)") }
     let parts = twoTheta.split(separator: ":").compactMap { Double($0) }
@@ -76,20 +97,36 @@ struct BenchCommand: ParsableCommand {
       let sticks = Self.medianSeconds(seconds) { blackHole(StickPattern(crystal: crystal, settings: settings).reflections.count) }
       let pattern = try Self.patternSeconds(crystal, base, seconds)
       let fcj = try Self.patternSeconds(crystal, withFCJ, seconds)
-      results.append(Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count,
-                            medianMilliseconds: sticks * 1000, sticksPerSecond: 1 / sticks,
-                            patternMilliseconds: pattern * 1000, patternsPerSecond: 1 / pattern,
-                            fcjPatternsPerSecond: 1 / fcj))
+      let variants = try Self.variantSeconds(crystal, base, seconds, prepared: true)
+      let fresh = try Self.variantSeconds(crystal, base, seconds, prepared: false)
+      var result = Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count,
+                          medianMilliseconds: sticks * 1000, sticksPerSecond: 1 / sticks,
+                          patternMilliseconds: pattern * 1000, patternsPerSecond: 1 / pattern,
+                          fcjPatternsPerSecond: 1 / fcj, variantsPerSecond: 1 / variants, freshVariantsPerSecond: 1 / fresh)
+      if threads > 1 {
+        let one = try Self.variantThroughput(crystal, base, seconds, threads: 1)
+        let many = try Self.variantThroughput(crystal, base, seconds, threads: threads)
+        result.threads = threads
+        result.oneThreadVariantsPerSecond = one
+        result.threadedVariantsPerSecond = many
+        result.threadSpeedup = many / one
+      }
+      results.append(result)
     }
     if json {
       print(try encodeJSON(results))
     } else {
-      print("file                                   atoms  reflections  sticks ms   sticks/s  pattern ms patterns/s  FCJ pat/s")
+      print("file                                   atoms  reflections  sticks ms   sticks/s  pattern ms patterns/s  FCJ pat/s variants/s fresh var/s")
       for r in results {
         let name = r.file.count >= 38 ? r.file : r.file + String(repeating: " ", count: 38 - r.file.count)
-        print(name + String(format: " %6d %12d %10.4f %10.1f %11.4f %10.1f %10.1f", r.atomsInCell, r.reflections,
+        print(name + String(format: " %6d %12d %10.4f %10.1f %11.4f %10.1f %10.1f %10.1f %11.1f", r.atomsInCell, r.reflections,
                             r.medianMilliseconds, r.sticksPerSecond, r.patternMilliseconds, r.patternsPerSecond,
-                            r.fcjPatternsPerSecond))
+                            r.fcjPatternsPerSecond, r.variantsPerSecond, r.freshVariantsPerSecond))
+      }
+      for r in results {
+        guard let n = r.threads, let one = r.oneThreadVariantsPerSecond, let many = r.threadedVariantsPerSecond,
+              let ratio = r.threadSpeedup else { continue }
+        print(String(format: "%@: variants/s on 1 thread %.1f, on %d threads %.1f (×%.2f)", r.file, one, n, many, ratio))
       }
     }
   }
@@ -105,6 +142,95 @@ struct BenchCommand: ParsableCommand {
       seed += 1
       blackHole(simulator.simulate(seed: seed).intensity.count)
     }
+  }
+
+  /// The drawn knobs of one variant (see the file header).
+  struct Variant {
+    var cell: UnitCell
+    var instrument: Instrument
+    var seed: UInt64
+  }
+
+  /// Variant `index` of `crystal` on `base`: strain, widths, zero shift, background and noise seed drawn from
+  /// a generator seeded with the index (the same variants whatever the thread).
+  static func variant(_ index: UInt64, crystal: Crystal, ties: [Int], base: Instrument) -> Variant {
+    var rng = SplitMixGenerator(state: index &* 0x9E37_79B9_7F4A_7C15 &+ 12345)
+    let iso = Double.random(in: -0.01...0.01, using: &rng)
+    let axis = (0..<3).map { _ in Double.random(in: -0.003...0.003, using: &rng) }
+    let factors = SIMD3((0..<3).map { 1 + iso + axis[ties[$0]] })
+    var instrument = base
+    instrument.profile.u *= Double.random(in: 0.5...1.5, using: &rng)
+    instrument.profile.v *= Double.random(in: 0.5...1.5, using: &rng)
+    instrument.profile.w *= Double.random(in: 0.5...1.5, using: &rng)
+    instrument.zeroShift = Double.random(in: -0.03...0.03, using: &rng)
+    let level = Double.random(in: 50...500, using: &rng)
+    instrument.background = BackgroundModel(chebyshev: [level, Double.random(in: -0.3...0.3, using: &rng) * level,
+                                                         Double.random(in: -0.1...0.1, using: &rng) * level])
+    let cell = (try? crystal.cell.scaled(by: factors)) ?? crystal.cell
+    return Variant(cell: cell, instrument: instrument, seed: index)
+  }
+
+  /// Axis i takes the strain of axis ties[i]: axes that a rotation of the crystal couples share one draw.
+  static func axisTies(_ operations: [SymmetryOperation]) -> [Int] {
+    var parent = [0, 1, 2]
+    func find(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
+    for op in operations {
+      for i in 0..<3 { for j in 0..<3 where i != j && op.rotation[3 * i + j] != 0 {
+        let a = find(i), b = find(j)
+        if a != b { parent[max(a, b)] = min(a, b) }
+      } }
+    }
+    return (0..<3).map(find)
+  }
+
+  /// Median seconds per augmented variant (full pattern with background and noise). `prepared`: one simulator
+  /// prepared for strain, moved to each variant's cell; otherwise a fresh simulator of the strained crystal per
+  /// variant (reusing the rendering workspace).
+  static func variantSeconds(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double, prepared: Bool) throws -> Double {
+    let ties = axisTies(crystal.operations)
+    var simulator = prepared
+      ? try PatternSimulator(crystal: crystal, instrument: instrument, maximumStrain: 0.05)
+      : try PatternSimulator(crystal: crystal, instrument: instrument)
+    var index: UInt64 = 0
+    return medianSeconds(seconds) {
+      index += 1
+      let v = variant(index, crystal: crystal, ties: ties, base: instrument)
+      if prepared {
+        simulator = try! simulator.withCell(v.cell, instrument: v.instrument)
+      } else {
+        var strained = crystal
+        strained.cell = v.cell
+        simulator = try! PatternSimulator(crystal: strained, instrument: v.instrument, reusing: simulator)
+      }
+      blackHole(simulator.simulate(seed: v.seed).intensity.count)
+    }
+  }
+
+  /// Variants per second of `threads` threads running at once for `seconds`, each with its own prepared simulator.
+  static func variantThroughput(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double, threads: Int) throws -> Double {
+    let ties = axisTies(crystal.operations)
+    let prototype = try PatternSimulator(crystal: crystal, instrument: instrument, maximumStrain: 0.05)
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
+    defer { counts.deallocate() }
+    counts.initialize(repeating: 0)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let deadline = start + UInt64(seconds * 1e9)
+    nonisolated(unsafe) let slots = counts
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      var simulator = prototype  // the first render gives this copy its own workspace
+      var index = UInt64(t) << 40
+      var done = 0
+      while DispatchTime.now().uptimeNanoseconds < deadline {
+        index += 1
+        let v = variant(index, crystal: crystal, ties: ties, base: instrument)
+        simulator = try! simulator.withCell(v.cell, instrument: v.instrument)
+        blackHole(simulator.simulate(seed: v.seed).intensity.count)
+        done += 1
+      }
+      slots[t] = done
+    }
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return Double(counts.reduce(0, +)) / elapsed
   }
 
   /// Median seconds per call of `body`, timed in batches of at least ~20 ms for `seconds` in total.
@@ -129,4 +255,16 @@ struct BenchCommand: ParsableCommand {
 @inline(never)
 func blackHole<T>(_ value: T) {
   withExtendedLifetime(value) {}
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014), enough for drawing benchmark variants.
+struct SplitMixGenerator: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
 }
