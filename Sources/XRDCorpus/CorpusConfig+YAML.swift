@@ -692,15 +692,5 @@ struct CorpusConfigReader {
     return "\(x)"
   }
 
-  static func describe(_ node: Node) -> String {
-    switch node {
-    case let .scalar(scalar):
-      if scalar.style == .plain || scalar.style == .any {
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string) ? "null" : "'\(scalar.string)'"
-      }
-      return "the quoted text \"\(scalar.string)\""
-    case .mapping: return "a mapping"
-    case .sequence: return "a list"
-    }
-  }
+  static func describe(_ node: Node) -> String { describeYAMLNode(node) }
 }

@@ -21,7 +21,7 @@
 public import Foundation
 import XRDCIF
 import XRDDiffraction
-import Yams
+package import Yams
 
 // MARK: - Public API
 
@@ -556,17 +556,7 @@ struct InstrumentReader {
     return out
   }
 
-  static func describe(_ node: Node) -> String {
-    switch node {
-    case let .scalar(scalar):
-      if scalar.style == .plain || scalar.style == .any {
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string) ? "null" : "'\(scalar.string)'"
-      }
-      return "the quoted text \"\(scalar.string)\""
-    case .mapping: return "a mapping"
-    case .sequence: return "a list"
-    }
-  }
+  static func describe(_ node: Node) -> String { describeYAMLNode(node) }
 
   /// A string as a YAML scalar: bare when it is a plain word, otherwise double-quoted with escapes.
   static func quoted(_ text: String) -> String {
@@ -692,5 +682,19 @@ struct InstrumentReader {
                                        found: describe(node)),
                             keyPath: render(prefix))
     }
+  }
+}
+
+/// How a YAML node is named in error messages: "null", "'text'", "the quoted text \"…\"", "a mapping", "a list".
+/// Shared by the instrument and corpus-config readers.
+package func describeYAMLNode(_ node: Node) -> String {
+  switch node {
+  case let .scalar(scalar):
+    if scalar.style == .plain || scalar.style == .any {
+      return ["", "~", "null", "Null", "NULL"].contains(scalar.string) ? "null" : "'\(scalar.string)'"
+    }
+    return "the quoted text \"\(scalar.string)\""
+  case .mapping: return "a mapping"
+  case .sequence: return "a list"
   }
 }
