@@ -48,14 +48,23 @@ extension NoiseModel {
   ///   - rescale: false to draw around the pattern's values as they are (already in counts), without scaling
   ///     its maximum to ``counts``; `counts` then only switches Poisson statistics on.
   public func apply(to pattern: [Double], stream: UInt64 = 0, rescale: Bool = true) -> NoisyPattern {
+    // One scan: the maximum, and whether every value is already its own mean (positive and finite, or +0),
+    // so that with scale 1 `expected` can share the input's storage instead of being a copy.
     var peak = 0.0
-    for value in pattern where value > peak && value.isFinite { peak = value }
+    var valid = true
+    pattern.withUnsafeBufferPointer { input in
+      for value in input {
+        if value > peak && value.isFinite { peak = value }
+        valid = valid && ((value > 0 && value.isFinite) || value.bitPattern == 0)
+      }
+    }
     let scale = rescale ? (counts.map { peak > 0 ? $0 / peak : 1 } ?? 1) : 1
     let n = pattern.count
     var rng = Xoshiro256StarStar(seed: SplitMix64.derive(seed, [stream]))
     let poisson = counts != nil
     let sigma = gaussianSigma
-    let expected = [Double](unsafeUninitializedCapacity: n) { mean, initialized in
+    let gaussian = sigma > 0  // false for NaN, as for 0
+    let expected = valid && scale == 1 ? pattern : [Double](unsafeUninitializedCapacity: n) { mean, initialized in
       pattern.withUnsafeBufferPointer { input in
         for i in 0..<n {
           let m = input[i] * scale
@@ -64,15 +73,31 @@ extension NoiseModel {
       }
       initialized = n
     }
+    if !poisson && !gaussian {
+      // No noise drawn: the pattern is its mean.
+      return NoisyPattern(intensity: expected, expected: expected, noise: [Double](repeating: 0, count: n),
+                          scale: scale)
+    }
+    // Without Gaussian noise the difference is known right after each draw; with it, after the second pass.
+    var noise = [Double]()
     let intensity = [Double](unsafeUninitializedCapacity: n) { output, initialized in
       expected.withUnsafeBufferPointer { mean in
-        if poisson {
+        if poisson && !gaussian {
+          noise = [Double](unsafeUninitializedCapacity: n) { difference, counted in
+            for i in 0..<n {
+              let draw = rng.poisson(mean: mean[i])
+              output[i] = draw
+              difference[i] = draw - mean[i]
+            }
+            counted = n
+          }
+        } else if poisson {
           for i in 0..<n { output[i] = rng.poisson(mean: mean[i]) }
         } else {
           for i in 0..<n { output[i] = mean[i] }
         }
       }
-      if sigma > 0 {
+      if gaussian {
         var i = 0
         while i < n {
           let (a, b) = rng.standardNormalPair()
@@ -83,9 +108,15 @@ extension NoiseModel {
       }
       initialized = n
     }
-    let noise = [Double](unsafeUninitializedCapacity: n) { difference, initialized in
-      for i in 0..<n { difference[i] = intensity[i] - expected[i] }
-      initialized = n
+    if gaussian {
+      noise = [Double](unsafeUninitializedCapacity: n) { difference, initialized in
+        intensity.withUnsafeBufferPointer { drawn in
+          expected.withUnsafeBufferPointer { mean in
+            for i in 0..<n { difference[i] = drawn[i] - mean[i] }
+          }
+        }
+        initialized = n
+      }
     }
     return NoisyPattern(intensity: intensity, expected: expected, noise: noise, scale: scale)
   }

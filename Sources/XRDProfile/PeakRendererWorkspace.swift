@@ -2,7 +2,8 @@
 // far field will add, within a window) and deposits into the far-field histogram; then one FFT convolution.
 //
 // The method and its error bound are in PeakRenderer.swift, the far-field plan in PeakFarField.swift.
-// Buffers are allocated once and grown as needed; steady-state rendering allocates nothing.
+// Buffers are allocated once and grown as needed, far-field plans kept in a small most-recently-used cache;
+// steady-state rendering allocates nothing.
 
 import Foundation
 
@@ -14,7 +15,14 @@ final class PeakRendererWorkspace {
   /// FCJ quadrature nodes of the current peak.
   private let nodeOffsets: UnsafeMutablePointer<Double> = .allocate(capacity: FCJAsymmetry.maximumNodeCount)
   private let nodeWeights: UnsafeMutablePointer<Double> = .allocate(capacity: FCJAsymmetry.maximumNodeCount)
-  private(set) var plan: FarFieldPlan?
+  /// Far-field plans built so far, most recently used first, at most ``planCacheCapacity``: random
+  /// instrument widths move c (and R) between a few ladder values, and a plan is costly to rebuild (kernel
+  /// tables, FFT of the kernel). A cached plan is the one that would be rebuilt (same inputs, same
+  /// arithmetic), so renders are bit-identical with or without the cache.
+  private(set) var plans: [FarFieldPlan] = []
+  /// Plans kept. Each holds a kernel table, histogram, spectrum and GSL wavetable: a few hundred kB for 8501
+  /// points at R = 3–4, up to ~2 MB at R = 1 with the widest margin.
+  static let planCacheCapacity = 8
   /// Set when building a plan failed (GSL out of memory): then every tail is evaluated directly.
   private var planFailed = false
 
@@ -87,13 +95,7 @@ final class PeakRendererWorkspace {
       let needed = max(2, Int((-lowest).rounded(.up)) + 1, Int(highest.rounded(.up)) + 2 - n)
       let margin = Self.marginCandidates(n).first { $0 >= needed } ?? max(2, n)
       let coarsening = Self.coarsening(typicalFWHM: sumEtaGamma / sumEta, step: h)
-      if plan?.matches(count: n, step: h, margin: margin, coarsening: coarsening, kernelWidth: c) != true {
-        plan = nil
-        do {
-          plan = try FarFieldPlan(count: n, step: h, margin: margin, coarsening: coarsening, kernelWidth: c)
-        } catch { planFailed = true }
-      }
-      activePlan = plan
+      activePlan = plan(count: n, step: h, margin: margin, coarsening: coarsening, kernelWidth: c)
       activePlan?.clearHistogram()
     }
 
@@ -250,6 +252,30 @@ final class PeakRendererWorkspace {
 
     // Far field: one convolution of the histogram with the kernel.
     if deposited { activePlan?.addConvolution(to: y) }
+  }
+
+  /// The cached plan for these inputs (moved to the front), or a new one (evicting the least recently used);
+  /// nil, and ``planFailed`` set, when building fails.
+  private func plan(count n: Int, step h: Double, margin: Int, coarsening: Int, kernelWidth c: Double)
+    -> FarFieldPlan? {
+    if let k = plans.firstIndex(where: { $0.matches(count: n, step: h, margin: margin, coarsening: coarsening,
+                                                    kernelWidth: c) }) {
+      let found = plans[k]
+      if k > 0 {
+        plans.remove(at: k)
+        plans.insert(found, at: 0)
+      }
+      return found
+    }
+    if plans.count >= Self.planCacheCapacity { plans.removeLast() }
+    do {
+      let built = try FarFieldPlan(count: n, step: h, margin: margin, coarsening: coarsening, kernelWidth: c)
+      plans.insert(built, at: 0)
+      return built
+    } catch {
+      planFailed = true
+      return nil
+    }
   }
 
   // MARK: Near-field kernels
