@@ -62,6 +62,7 @@ let targets: [Target] = [
     name: "XRDSimCLI",
     dependencies: [
       "XRDSim",
+      "XRDGSL",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ],
     swiftSettings: swiftSettings

@@ -242,7 +242,7 @@ public struct PatternSimulator: Sendable {
         let area = inst.sample.scale * line.weight * Double(r.multiplicity) * r.structureFactorSquared * lp * po
           * inst.divergenceSlit.intensityFactor(atTwoTheta: position)
         let theta = position / 2 / degrees
-        var lorentzian = inst.profile.x / cos(theta) + inst.profile.y * tan(theta)
+        var lorentzian = inst.profile.lorentzianFWHM(atTwoTheta: position)
         if let size = inst.sample.crystalliteSize, size > 0 {
           lorentzian += Self.scherrerConstant * line.wavelength / (size * 10 * cos(theta)) * degrees
         }

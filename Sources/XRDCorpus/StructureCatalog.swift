@@ -200,7 +200,7 @@ public struct StructureCatalog: Sendable {
 
   /// Axis i is tied to the smallest axis j that some rotation couples it with (R_ij ≠ 0 or R_ji ≠ 0), by
   /// union–find over the three axes.
-  static func axisTies(_ operations: [SymmetryOperation]) -> [Int] {
+  package static func axisTies(_ operations: [SymmetryOperation]) -> [Int] {
     var parent = [0, 1, 2]
     func find(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
     for op in operations {

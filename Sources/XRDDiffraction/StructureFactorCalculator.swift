@@ -26,6 +26,7 @@ public struct StructureFactorCalculator: Sendable {
     var uIso: Double          // isotropic U of the group (0 for anisotropic groups: T is per atom)
     var isAnisotropic: Bool
     var atoms: Range<Int>     // into the flat per-atom arrays
+    var occupancySum = 0.0    // Σ occ over `atoms`, for the in-phase bound
   }
 
   let formFactors: [FormFactor]
@@ -128,8 +129,10 @@ public struct StructureFactorCalculator: Sendable {
           ? SIMD8(b[0], b[4], b[8], 2 * b[1], 2 * b[2], 2 * b[5], 0, 0)
           : SIMD8(repeating: 0))
       }
+      var occupancySum = 0.0
+      for a in start..<positions.count { occupancySum += occupancies[a] }
       groups.append(Group(speciesIndex: key.species, uIso: key.uIso, isAnisotropic: key.anisotropic,
-                          atoms: start..<positions.count))
+                          atoms: start..<positions.count, occupancySum: occupancySum))
     }
     return (speciesList, groups, positions, occupancies, betas)
   }
@@ -229,9 +232,7 @@ public struct StructureFactorCalculator: Sendable {
       let si = group.speciesIndex
       let f = Complex(formFactor(si, s2.squareRoot()) + fPrime[si], fDoublePrime[si]).length
       let t = group.isAnisotropic ? 1 : exp(-8 * Double.pi * Double.pi * group.uIso * s2)
-      var occ = 0.0
-      for a in group.atoms { occ += occupancies[a] }
-      bound += f * t * occ
+      bound += f * t * group.occupancySum
     }
     return bound
   }

@@ -122,7 +122,7 @@ public struct Instrument: Sendable, Hashable {
 extension Instrument {
   /// The 2θ scan: points start, start + step, … up to stop (inclusive when stop − start is a whole number
   /// of steps, to 10⁻⁹ of a step).
-  public struct TwoThetaRange: Sendable, Hashable {
+  public struct TwoThetaRange: UniformScan, Sendable, Hashable {
     /// First 2θ in degrees (0 < start). Default 5.
     public var start: Double
     /// Last 2θ in degrees (start < stop < 180). Default 90.
@@ -136,18 +136,7 @@ extension Instrument {
       self.step = step
     }
 
-    /// The number of points, ⌊(stop − start)/step + 10⁻⁹⌋ + 1; 0 for a range that is not valid.
-    public var count: Int {
-      let n = ((stop - start) / step + 1e-9).rounded(.down)
-      guard n.isFinite, n >= 0, n < 1e15 else { return 0 }
-      return Int(n) + 1
-    }
 
-    /// The i-th point, start + i·step (computed, not accumulated, so no rounding drift).
-    public func value(at index: Int) -> Double { start + Double(index) * step }
-
-    /// All points, ``value(at:)`` for 0 ..< ``count``.
-    public var values: [Double] { (0..<count).map(value(at:)) }
   }
 
   /// A scan uniform in the scattering-vector magnitude Q = 4π sin θ / λ = 2π / d (Å⁻¹): points start,
@@ -158,7 +147,7 @@ extension Instrument {
   /// 2θ scan is converted with λ(Kα1). Each point is measured at 2θ = 2 asin(Qλ / 4π), zero shift and
   /// displacement included in the peaks as on a 2θ scan. The 2θ spacing of the points grows with Q as
   /// 1 / cos θ.
-  public struct QRange: Sendable, Hashable {
+  public struct QRange: UniformScan, Sendable, Hashable {
     /// First Q in Å⁻¹ (0 < start).
     public var start: Double
     /// Last Q in Å⁻¹ (start < stop < 4π/λ).
@@ -172,18 +161,7 @@ extension Instrument {
       self.step = step
     }
 
-    /// The number of points, ⌊(stop − start)/step + 10⁻⁹⌋ + 1; 0 for a range that is not valid.
-    public var count: Int {
-      let n = ((stop - start) / step + 1e-9).rounded(.down)
-      guard n.isFinite, n >= 0, n < 1e15 else { return 0 }
-      return Int(n) + 1
-    }
 
-    /// The i-th point, start + i·step in Å⁻¹ (computed, not accumulated).
-    public func value(at index: Int) -> Double { start + Double(index) * step }
-
-    /// All points, ``value(at:)`` for 0 ..< ``count``.
-    public var values: [Double] { (0..<count).map(value(at:)) }
 
     /// 2θ in degrees of every point at wavelength λ (Å), 2 asin(Qλ / 4π).
     public func twoThetaValues(wavelength: Double) -> [Double] {
@@ -322,4 +300,27 @@ extension Instrument {
       self.scale = scale
     }
   }
+}
+
+/// A scan of equally spaced points start, start + step, … up to stop (inclusive when stop − start is a whole
+/// number of steps, to 10⁻⁹ of a step): the 2θ and the Q scans of an instrument.
+public protocol UniformScan {
+  var start: Double { get }
+  var stop: Double { get }
+  var step: Double { get }
+}
+
+extension UniformScan {
+  /// The number of points, ⌊(stop − start)/step + 10⁻⁹⌋ + 1; 0 for a range that is not valid.
+  public var count: Int {
+    let n = ((stop - start) / step + 1e-9).rounded(.down)
+    guard n.isFinite, n >= 0, n < 1e15 else { return 0 }
+    return Int(n) + 1
+  }
+
+  /// The i-th point, start + i·step (computed, not accumulated, so no rounding drift).
+  public func value(at index: Int) -> Double { start + Double(index) * step }
+
+  /// All points, ``value(at:)`` for 0 ..< ``count``.
+  public var values: [Double] { (0..<count).map(value(at:)) }
 }

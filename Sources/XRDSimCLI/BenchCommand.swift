@@ -19,6 +19,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import XRDGSL
 import XRDSim
 
 struct BenchCommand: ParsableCommand {
@@ -154,7 +155,7 @@ struct BenchCommand: ParsableCommand {
   /// Variant `index` of `crystal` on `base`: strain, widths, zero shift, background and noise seed drawn from
   /// a generator seeded with the index (the same variants whatever the thread).
   static func variant(_ index: UInt64, crystal: Crystal, ties: [Int], base: Instrument) -> Variant {
-    var rng = SplitMixGenerator(state: index &* 0x9E37_79B9_7F4A_7C15 &+ 12345)
+    var rng = SplitMix64(seed: index &* 0x9E37_79B9_7F4A_7C15 &+ 12345)
     let iso = Double.random(in: -0.01...0.01, using: &rng)
     let axis = (0..<3).map { _ in Double.random(in: -0.003...0.003, using: &rng) }
     let factors = SIMD3((0..<3).map { 1 + iso + axis[ties[$0]] })
@@ -170,24 +171,11 @@ struct BenchCommand: ParsableCommand {
     return Variant(cell: cell, instrument: instrument, seed: index)
   }
 
-  /// Axis i takes the strain of axis ties[i]: axes that a rotation of the crystal couples share one draw.
-  static func axisTies(_ operations: [SymmetryOperation]) -> [Int] {
-    var parent = [0, 1, 2]
-    func find(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
-    for op in operations {
-      for i in 0..<3 { for j in 0..<3 where i != j && op.rotation[3 * i + j] != 0 {
-        let a = find(i), b = find(j)
-        if a != b { parent[max(a, b)] = min(a, b) }
-      } }
-    }
-    return (0..<3).map(find)
-  }
-
   /// Median seconds per augmented variant (full pattern with background and noise). `prepared`: one simulator
   /// prepared for strain, moved to each variant's cell; otherwise a fresh simulator of the strained crystal per
   /// variant (reusing the rendering workspace).
   static func variantSeconds(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double, prepared: Bool) throws -> Double {
-    let ties = axisTies(crystal.operations)
+    let ties = StructureCatalog.axisTies(crystal.operations)
     var simulator = prepared
       ? try PatternSimulator(crystal: crystal, instrument: instrument, maximumStrain: 0.05)
       : try PatternSimulator(crystal: crystal, instrument: instrument)
@@ -208,7 +196,7 @@ struct BenchCommand: ParsableCommand {
 
   /// Variants per second of `threads` threads running at once for `seconds`, each with its own prepared simulator.
   static func variantThroughput(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double, threads: Int) throws -> Double {
-    let ties = axisTies(crystal.operations)
+    let ties = StructureCatalog.axisTies(crystal.operations)
     let prototype = try PatternSimulator(crystal: crystal, instrument: instrument, maximumStrain: 0.05)
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: threads)
     defer { counts.deallocate() }
@@ -255,16 +243,4 @@ struct BenchCommand: ParsableCommand {
 @inline(never)
 func blackHole<T>(_ value: T) {
   withExtendedLifetime(value) {}
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014), enough for drawing benchmark variants.
-struct SplitMixGenerator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }
