@@ -97,8 +97,7 @@ extension StickPattern {
     reflections.reserveCapacity(families.count)
     for (family, f) in zip(families, factors) {
       let f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
-      let bound = calculator.inPhaseBound(family.hkl)
-      guard f2 > 1e-12 * bound * bound else { continue }
+      guard f2 > 1e-12 * f.inPhaseBound * f.inPhaseBound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * family.dSpacing)))
       let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
       reflections.append(Reflection(hkl: family.hkl, multiplicity: family.multiplicity, dSpacing: family.dSpacing,
@@ -262,7 +261,7 @@ public struct StrainableStickPattern: Sendable {
         let f = fresh[nextFresh]
         nextFresh += 1
         f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
-        bound = strained.inPhaseBound(pick.hkl)
+        bound = f.inPhaseBound
       }
       guard f2 > 1e-12 * bound * bound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * pick.d)))

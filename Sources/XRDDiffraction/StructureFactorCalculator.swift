@@ -177,23 +177,30 @@ public struct StructureFactorCalculator: Sendable {
 
   /// F(h) and F(−h) for many reflections at once, by phase tables (exact up to rounding, ~1e-13 relative).
   /// Every index must satisfy |h| ≤ `limits.x`, |k| ≤ `limits.y`, |l| ≤ `limits.z`.
-  public func structureFactors(for indices: [MillerIndex]) -> [(plus: Complex<Double>, minus: Complex<Double>)] {
+  /// Each result also carries the in-phase bound Σ occ·|f|·T of its reflection (the scale against which a
+  /// vanishing |F| is recognised), from the same form-factor values, so it costs no second evaluation.
+  public func structureFactors(for indices: [MillerIndex])
+    -> [(plus: Complex<Double>, minus: Complex<Double>, inPhaseBound: Double)]
+  {
     var limits = SIMD3<Int>(0, 0, 0)
     for m in indices { limits = pointwiseMax(limits, SIMD3(abs(m.h), abs(m.k), abs(m.l))) }
     let tables = PhaseTables(positions: positions, limits: limits)
     let fourPiSq = 4 * Double.pi * Double.pi
-    var result: [(plus: Complex<Double>, minus: Complex<Double>)] = []
+    var result: [(plus: Complex<Double>, minus: Complex<Double>, inPhaseBound: Double)] = []
     result.reserveCapacity(indices.count)
     var f0 = [Double](repeating: 0, count: formFactors.count)
     for hkl in indices {
       let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
       let s = s2.squareRoot()
       for i in formFactors.indices { f0[i] = formFactor(i, s) }
-      var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0
+      var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
       for group in groups {
         let si = group.speciesIndex
         let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
         let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
+        // Σ occ·|f|·T: the largest |F| the atoms could give at this s (all in phase), the scale against which a
+        // vanishing |F| (systematic absence) is recognised independently of the scale of the structure.
+        bound += Complex(f0[si] + fPrime[si], fDoublePrime[si]).length * t * group.occupancySum
         var sr = 0.0, sim = 0.0
         if group.isAnisotropic {
           for a in group.atoms {
@@ -212,7 +219,7 @@ public struct StructureFactorCalculator: Sendable {
         plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
         minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
       }
-      result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm)))
+      result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
     }
     return result
   }
@@ -223,19 +230,7 @@ public struct StructureFactorCalculator: Sendable {
     return formFactors[index].value(sinThetaOverLambda: s)
   }
 
-  /// Σ_j occ_j |f_j(s)| T_j(s): the largest |F| the atoms could give at this s (all in phase), used to
-  /// recognise a vanishing |F| (systematic absence) independently of the scale of the structure.
-  func inPhaseBound(_ hkl: MillerIndex) -> Double {
-    let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
-    var bound = 0.0
-    for group in groups {
-      let si = group.speciesIndex
-      let f = Complex(formFactor(si, s2.squareRoot()) + fPrime[si], fDoublePrime[si]).length
-      let t = group.isAnisotropic ? 1 : exp(-8 * Double.pi * Double.pi * group.uIso * s2)
-      bound += f * t * group.occupancySum
-    }
-    return bound
-  }
+
 }
 
 // MARK: - Homogeneous strain
@@ -364,7 +359,7 @@ extension StructureFactorCalculator {
           var p = r * atomCount * 2
           for (g, group) in groups.enumerated() {
             let si = group.speciesIndex
-            // exp(−2·4π²U s²) is bit for bit exp(−8π²U s²) of inPhaseBound (scaling by 2 is exact).
+            // T and the in-phase bound exactly as in structureFactors(for:), so fresh and reused values agree bit for bit.
             let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
             let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
             var sr = 0.0, sim = 0.0
