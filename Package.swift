@@ -54,8 +54,13 @@ let targets: [Target] = [
     swiftSettings: swiftSettings
   ),
   .target(
+    name: "XRDExperiment",
+    dependencies: ["XRDAugment", "XRDProfile", "XRDDiffraction", "XRDCrystal", "XRDGSL", "XRDCorpus"],
+    swiftSettings: swiftSettings
+  ),
+  .target(
     name: "XRDSim",
-    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction", "XRDProfile", "XRDAugment", "XRDCorpus"],
+    dependencies: ["XRDCIF", "XRDCrystal", "XRDDiffraction", "XRDProfile", "XRDAugment", "XRDCorpus", "XRDExperiment"],
     swiftSettings: swiftSettings
   ),
   .executableTarget(
@@ -92,6 +97,7 @@ let targets: [Target] = [
     exclude: ["Python"],
     swiftSettings: swiftSettings
   ),
+  .testTarget(name: "XRDExperimentTests", dependencies: ["XRDExperiment", "XRDSim"], swiftSettings: swiftSettings),
   .testTarget(
     name: "XRDSimCLITests",
     dependencies: ["XRDSimCLI", "XRDSim"],

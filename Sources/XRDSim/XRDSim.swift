@@ -1,4 +1,4 @@
-// The xrdsim library: CIF → Crystal → Diffraction. Import this one module to get all stages.
+// The xrdsim library: CIF → Crystal → Diffraction → Profile → Augment → Corpus, and Experiment beside. Import this one module to get all stages.
 
 @_exported public import XRDCIF
 @_exported public import XRDCrystal
@@ -6,3 +6,4 @@
 @_exported public import XRDProfile
 @_exported public import XRDAugment
 @_exported public import XRDCorpus
+@_exported public import XRDExperiment
