@@ -26,5 +26,14 @@ static inline const gsl_interp_type *cgsl_interp_steffen(void) { return gsl_inte
 static inline const gsl_multifit_nlinear_type *cgsl_multifit_nlinear_trust(void) {
   return gsl_multifit_nlinear_trust;
 }
+static inline const gsl_multifit_nlinear_trs *cgsl_multifit_nlinear_trs_lm(void) {
+  return gsl_multifit_nlinear_trs_lm;
+}
+static inline const gsl_multifit_nlinear_scale *cgsl_multifit_nlinear_scale_more(void) {
+  return gsl_multifit_nlinear_scale_more;
+}
+static inline const gsl_multifit_nlinear_solver *cgsl_multifit_nlinear_solver_qr(void) {
+  return gsl_multifit_nlinear_solver_qr;
+}
 
 #endif

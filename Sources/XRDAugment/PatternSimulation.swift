@@ -77,7 +77,7 @@ public struct PatternSimulator: Sendable {
   let backgroundValues: [Double]
   /// For a Q scan: its points (Å⁻¹) and their 2θ (degrees), where the rendered grid is resampled; nil for 2θ.
   let qScan: (q: [Double], twoTheta: [Double])?
-  let members: [[MillerIndex]]
+  var members: [[MillerIndex]]
   /// Families and phase sums for strained copies (``withCell(_:instrument:)``); nil unless prepared by
   /// ``init(crystal:instrument:settings:maximumStrain:)``.
   let strainable: StrainableStickPattern?
@@ -224,9 +224,23 @@ public struct PatternSimulator: Sendable {
   }
 
   /// The peaks on the scan (every line, every family), before rendering.
-  public func peakList() -> [PatternPeak] {
-    let inst = instrument
+  public func peakList() -> [PatternPeak] { peakList(instrument: instrument) }
+
+  /// Prepares the family members March–Dollase texture needs (``peakList(instrument:)`` with a texture the
+  /// simulator's own instrument does not have); done by the initialisers when the instrument has texture.
+  public mutating func prepareTexture() {
+    guard members.isEmpty else { return }
+    let rotations = laueRotations(of: crystal.operations)
+    members = sticks.reflections.map { equivalentReflections(of: $0.hkl, rotations: rotations) }
+  }
+
+  /// The peaks on the scan for another instrument with the same radiation (other shifts, widths, sample,
+  /// texture, divergence slit), as a fit needs them: the reflection families stay this simulator's.
+  /// A texture needs ``prepareTexture()`` first (or an instrument with texture at initialisation).
+  public func peakList(instrument inst: Instrument) -> [PatternPeak] {
     let texture = inst.sample.texture
+    precondition(texture.ratio == 1 || members.count == sticks.reflections.count,
+                 "peakList(instrument:) with texture needs prepareTexture() first")
     var list: [PatternPeak] = []
     list.reserveCapacity(sticks.reflections.count * inst.radiation.count)
     let degrees = 180 / Double.pi
