@@ -20,14 +20,20 @@ public enum NonlinearLeastSquares {
     public var xtol: Double
     /// Gradient test: max |gⱼ pⱼ| / max(½‖r‖², …) ≤ gtol.
     public var gtol: Double
-    /// Relative change of the cost (not used by GSL's driver 2.x; kept for the call).
+    /// Relative change of the cost, GSL's third test (GSL 2.x does not use it; kept for the call).
     public var ftol: Double
+    /// Stop when Σr² fell by less than this fraction over the last ``stallIterations`` iterations.
+    public var costTolerance: Double
+    public var stallIterations: Int
 
-    public init(maximumIterations: Int = 100, xtol: Double = 1e-8, gtol: Double = 1e-10, ftol: Double = 0) {
+    public init(maximumIterations: Int = 100, xtol: Double = 1e-8, gtol: Double = 1e-10, ftol: Double = 0,
+                costTolerance: Double = 0, stallIterations: Int = 3) {
       self.maximumIterations = maximumIterations
       self.xtol = xtol
       self.gtol = gtol
       self.ftol = ftol
+      self.costTolerance = costTolerance
+      self.stallIterations = max(1, stallIterations)
     }
   }
 
@@ -37,6 +43,8 @@ public enum NonlinearLeastSquares {
     case step
     /// The gradient became small (gtol).
     case gradient
+    /// Σr² fell by less than ``Options/costTolerance`` over the last ``Options/stallIterations`` iterations.
+    case stalled
     /// The iteration limit was reached first.
     case iterationLimit = "iteration limit"
     /// The solver could not decrease the cost any further (GSL_ENOPROG); the parameters are the best found.
@@ -54,6 +62,12 @@ public enum NonlinearLeastSquares {
     /// Residual evaluations (including those GSL makes for a finite-difference Jacobian).
     public var residualEvaluations: Int
     public var convergence: Convergence
+  }
+
+  static func cost(_ f: UnsafeMutablePointer<gsl_vector>, n: Int) -> Double {
+    var sum = 0.0
+    for i in 0..<n { let r = gsl_vector_get(f, i); sum += r * r }
+    return sum
   }
 
   /// Residuals r(p) into `r` (n values).
@@ -107,16 +121,35 @@ public enum NonlinearLeastSquares {
     if let error = context.error { throw error }
     guard status == CInt(GSL_SUCCESS) else { throw GSLError(rawValue: status) }
 
+    // GSL's driver loop, with a third test of our own: the cost has stalled (relative decrease below
+    // `costTolerance` over the last `stallIterations` iterations), which ends the long flat descents of
+    // ill-conditioned width parameters where each step gains almost nothing.
     var info: CInt = 0
-    status = gsl_multifit_nlinear_driver(options.maximumIterations, options.xtol, options.gtol, options.ftol,
-                                         nil, nil, &info, workspace)
-    if let error = context.error { throw error }
-    let convergence: Convergence
-    switch status {
-    case CInt(GSL_SUCCESS): convergence = info == 2 ? .gradient : .step
-    case CInt(GSL_EMAXITER): convergence = .iterationLimit
-    case CInt(GSL_ENOPROG): convergence = .noProgress
-    default: throw GSLError(rawValue: status)
+    var convergence = Convergence.iterationLimit
+    var iterations = 0
+    var costs: [Double] = [Self.cost(gsl_multifit_nlinear_residual(workspace)!, n: n)]
+    while iterations < options.maximumIterations {
+      status = gsl_multifit_nlinear_iterate(workspace)
+      if let error = context.error { throw error }
+      iterations += 1
+      if status == CInt(GSL_ENOPROG) {
+        convergence = .noProgress
+        break
+      }
+      guard status == CInt(GSL_SUCCESS) else { throw GSLError(rawValue: status) }
+      status = gsl_multifit_nlinear_test(options.xtol, options.gtol, options.ftol, &info, workspace)
+      if status == CInt(GSL_SUCCESS) {
+        convergence = info == 2 ? .gradient : .step
+        break
+      }
+      costs.append(Self.cost(gsl_multifit_nlinear_residual(workspace)!, n: n))
+      if costs.count > options.stallIterations {
+        let before = costs[costs.count - 1 - options.stallIterations], now = costs[costs.count - 1]
+        if before - now <= options.costTolerance * now {
+          convergence = .stalled
+          break
+        }
+      }
     }
     let x = gsl_multifit_nlinear_position(workspace)!
     let f = gsl_multifit_nlinear_residual(workspace)!
@@ -130,7 +163,7 @@ public enum NonlinearLeastSquares {
     var covarianceValues = [Double](repeating: 0, count: m * m)
     for i in 0..<m { for j in 0..<m { covarianceValues[i * m + j] = gsl_matrix_get(covariance, i, j) } }
     return Result(parameters: (0..<m).map { gsl_vector_get(x, $0) }, chiSquared: chiSquared,
-                  covariance: covarianceValues, iterations: Int(gsl_multifit_nlinear_niter(workspace)),
+                  covariance: covarianceValues, iterations: iterations,
                   residualEvaluations: fdf.nevalf, convergence: convergence)
   }
 

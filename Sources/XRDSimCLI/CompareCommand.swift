@@ -37,6 +37,9 @@ struct CompareCommand: ParsableCommand {
   @Option(help: "Refine March–Dollase texture along this axis, h,k,l.")
   var texture: String?
 
+  @Option(help: "Iterations per refinement stage at most.")
+  var iterations = 100
+
   @Option(help: "Which scan of a multi-scan file (1-based).")
   var scan = 1
 
@@ -83,7 +86,9 @@ struct CompareCommand: ParsableCommand {
       throw ValidationError("--shift: '\(shift)' is not one of "
         + PatternFit.Options.Shift.allCases.map(\.rawValue).joined(separator: ", "))
     }
-    var options = PatternFit.Options(backgroundTerms: backgroundTerms, shift: shiftModel, scaleOnly: !fit)
+    guard iterations > 0 else { throw ValidationError("--iterations must be at least 1") }
+    var options = PatternFit.Options(backgroundTerms: backgroundTerms, shift: shiftModel, scaleOnly: !fit,
+                                     maximumIterations: iterations)
     var settings = try physics.settings()
     if physics.defaultUIso == 0 { settings.defaultUIso = 0.01 }
     options.settings = settings
