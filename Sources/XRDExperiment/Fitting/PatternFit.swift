@@ -54,6 +54,9 @@ public enum PatternFit {
     public var textureAxis: MillerIndex?
     /// Only scales and background (what `compare` without `--fit` does).
     public var scaleOnly: Bool
+    /// Stop after the positions stage (scale, background, one width factor, shift, lattice): the quick fit
+    /// phase identification ranks candidates with.
+    public var quick = false
     /// Iterations per stage.
     public var maximumIterations: Int
     /// The structure-factor physics; by default Uiso 0.01 Å² for atoms the CIF gives no displacement for
@@ -197,8 +200,10 @@ public enum PatternFit {
       if !coarse.isEmpty { try refinement.stage("coarse widths", linear + coarse) }
       try refinement.stage("positions", linear + coarse + shifts + lattice)
       refinement.model.absorbBroadening()
-      try refinement.stage("widths", linear + shifts + lattice + profile)
-      try refinement.stage("all", linear + shifts + lattice + profile + asymmetry + texture)
+      if !options.quick {
+        try refinement.stage("widths", linear + shifts + lattice + profile)
+        try refinement.stage("all", linear + shifts + lattice + profile + asymmetry + texture)
+      }
     }
     let final = try refinement.finish()
     model = refinement.model
