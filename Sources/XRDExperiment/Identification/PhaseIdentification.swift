@@ -103,7 +103,8 @@ public enum PhaseIdentification {
     screened.sort { $0.score > $1.score }
 
     // 2. Quick fits of the best.
-    var options2 = PatternFit.Options(quick: true)
+    var options2 = PatternFit.Options()
+    options2.quick = true
     options2.maximumIterations = 60
     let backgroundRwp = screen.backgroundRwp
     func fit(_ indices: [Int]) -> PatternFit.Result? {
