@@ -404,14 +404,18 @@ private func oxidationNumbers(_ block: CIFBlock) -> [String: Int] {
   return result
 }
 
-/// `_atom_site_aniso_U_ij` or `_atom_site_aniso_B_ij` by lowercased label.
+/// `_atom_site_aniso_U_ij` or `_atom_site_aniso_B_ij` by lowercased label, from their own loop or from the
+/// atom-site loop.
 private func anisotropicDisplacements(_ block: CIFBlock) throws(CrystalError) -> [String: Displacement] {
   let uTags = ["_atom_site_aniso_U_11", "_atom_site_aniso_U_22", "_atom_site_aniso_U_33",
                "_atom_site_aniso_U_12", "_atom_site_aniso_U_13", "_atom_site_aniso_U_23"]
   let bTags = uTags.map { $0.replacingOccurrences(of: "_U_", with: "_B_") }
   var result: [String: Displacement] = [:]
   for (tags, scale) in [(uTags, 1.0), (bTags, 1 / (8 * Double.pi * Double.pi))] {
-    guard let loop = block.loop(containing: tags[0]), let labels = loop.column("_atom_site_aniso_label") else { continue }
+    // The labels are `_atom_site_aniso_label` in a loop of its own, or `_atom_site_label` when the U_ij columns
+    // sit in the atom-site loop itself (TOPAS writes them so, e.g. COD 2104736).
+    guard let loop = block.loop(containing: tags[0]),
+          let labels = loop.column("_atom_site_aniso_label") ?? loop.column("_atom_site_label") else { continue }
     var columns: [[CIFValue]] = []
     for tag in tags {
       guard let column = loop.column(tag) else { throw CrystalError(.missingItem(tag: tag), at: loop.location) }

@@ -22,6 +22,12 @@ struct CompareCommand: ParsableCommand {
   @Option(name: .customLong("set"), help: ArgumentHelp("Override one starting instrument key (repeatable).", valueName: "key=value"))
   var assignments: [String] = []
 
+  @Option(help: "A GSAS instrument parameter file (.prm, INST_XRY.PRM): its wavelengths (when the measured file has none), zero and polarization.")
+  var prm: String?
+
+  @Option(help: "Beam polarization in GSAS-II's convention (0.5 unpolarized, 0.7 typical lab, 0.99 synchrotron); sets the monochromator angle.")
+  var polarization: Double?
+
   @Flag(help: "Refine scale(s), background, zero or displacement, U/V/W/X/Y, asymmetry and lattice parameters.")
   var fit = false
 
@@ -72,13 +78,37 @@ struct CompareCommand: ParsableCommand {
     guard scan >= 1, scan <= scans.count else {
       throw ValidationError("--scan \(scan): \(measuredPath) holds \(scans.count) scan(s)")
     }
-    let measured = scans[scan - 1]
+    var measured = scans[scan - 1]
+    var gsas: GSASInstrumentParameters?
+    if let prm {
+      do {
+        gsas = try GSASInstrumentParameters(contentsOf: URL(fileURLWithPath: prm))
+      } catch {
+        printError(error.description)
+        throw ExitCode(1)
+      }
+      if measured.radiation.isEmpty, let lines = gsas?.radiation { measured.radiation = lines }
+    }
     let crystals = try files.dropLast().map { try loadCrystal($0, block: physics.block) }
     var start: Instrument
     do {
       let lambda = measured.primaryWavelength ?? 1.54
       start = try Instrument.presetOrFile(instrument ?? (lambda < 1 ? "synchrotron" : "cu-lab"))
+      if let gsas {
+        start.zeroShift = gsas.zeroShift
+        if let p = gsas.polarization, let angle = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: p) {
+          start.monochromatorTwoTheta = angle
+        }
+      }
+      if let polarization {
+        guard let angle = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: polarization) else {
+          throw ValidationError("--polarization must be between 0.5 (unpolarized) and 1")
+        }
+        start.monochromatorTwoTheta = angle
+      }
       try start.set(assignments)
+    } catch let error as ValidationError {
+      throw error
     } catch {
       throw ValidationError(withoutErrorPrefix("\(error)"))
     }

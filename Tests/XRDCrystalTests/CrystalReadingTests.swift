@@ -387,3 +387,61 @@ func cifFiles(in folder: URL) -> [URL] {
     for (x, y) in zip(d.betaTensor(in: cell), iso) { #expect(abs(x - y) < 1e-14) }
   }
 }
+
+@Suite struct AnisotropicDisplacementTests {
+  static let head = """
+    data_x
+    _cell_length_a 4.157
+    _cell_length_b 4.157
+    _cell_length_c 4.157
+    _cell_angle_alpha 90
+    _cell_angle_beta 90
+    _cell_angle_gamma 90
+    _symmetry_space_group_name_H-M 'P m -3 m'
+
+    """
+
+  /// TOPAS (COD 2104736, LaB6) writes U_ij as columns of the atom-site loop, without `_atom_site_aniso_label`;
+  /// they must be read as the same displacements as a separate aniso loop gives.
+  @Test func uijInTheAtomSiteLoop() throws {
+    let inLoop = Self.head + """
+      loop_
+      _atom_site_label
+      _atom_site_type_symbol
+      _atom_site_fract_x
+      _atom_site_fract_y
+      _atom_site_fract_z
+      _atom_site_aniso_U_11
+      _atom_site_aniso_U_22
+      _atom_site_aniso_U_33
+      _atom_site_aniso_U_12
+      _atom_site_aniso_U_13
+      _atom_site_aniso_U_23
+      La1 La 0 0 0 0.00338 0.00338 0.00338 0 0 0
+      B1 B 0.19853 0.5 0.5 0.00535 0 0 0 0 0
+      """
+    let separate = Self.head + """
+      loop_
+      _atom_site_label
+      _atom_site_type_symbol
+      _atom_site_fract_x
+      _atom_site_fract_y
+      _atom_site_fract_z
+      La1 La 0 0 0
+      B1 B 0.19853 0.5 0.5
+      loop_
+      _atom_site_aniso_label
+      _atom_site_aniso_U_11
+      _atom_site_aniso_U_22
+      _atom_site_aniso_U_33
+      _atom_site_aniso_U_12
+      _atom_site_aniso_U_13
+      _atom_site_aniso_U_23
+      La1 0.00338 0.00338 0.00338 0 0 0
+      B1 0.00535 0 0 0 0 0
+      """
+    let a = try Crystal.load(cifText: inLoop), b = try Crystal.load(cifText: separate)
+    #expect(a.sites.map(\.displacement) == b.sites.map(\.displacement))
+    #expect(a.sites[0].displacement == .anisotropic(u11: 0.00338, u22: 0.00338, u33: 0.00338, u12: 0, u13: 0, u23: 0))
+  }
+}

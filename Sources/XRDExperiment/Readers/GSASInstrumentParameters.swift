@@ -90,3 +90,15 @@ extension MeasuredPattern {
     return copy
   }
 }
+
+extension GSASInstrumentParameters {
+  /// The monochromator angle 2θ_M (degrees) whose polarization factor (1 + cos²2θ_M cos²2θ)/(1 + cos²2θ_M) is
+  /// GSAS-II's P + (1 − P) cos²2θ up to a constant: cos²2θ_M = (1 − P)/P. P = 0.5 (unpolarized) gives 0°,
+  /// P = 0.7 gives 49.11°, P = 1 gives 90°.
+  ///
+  /// - Returns: nil for P outside 0.5…1 (more polarization loss than an unpolarized beam has).
+  public static func monochromatorTwoTheta(forPolarization p: Double) -> Double? {
+    guard p >= 0.5, p <= 1 else { return nil }
+    return acos(((1 - p) / p).squareRoot()) * 180 / .pi
+  }
+}
