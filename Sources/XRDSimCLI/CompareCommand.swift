@@ -16,7 +16,7 @@ struct CompareCommand: ParsableCommand {
   @Argument(help: "One or more CIF files (several = a mixture), then the measured pattern file.")
   var files: [String]
 
-  @Option(help: "Starting instrument: a preset (\(Instrument.presetNames.joined(separator: ", "))) or a YAML/JSON file; the measured file's wavelengths replace its radiation. Default: cu-lab, or synchrotron for wavelengths below 1 Å.")
+  @Option(help: "Starting instrument: a preset (\(Instrument.presetNames.joined(separator: ", "))) or a YAML/JSON file; the measured file's wavelengths replace its radiation. Default: cu-lab with polarization 0.7, or synchrotron (0.99) for wavelengths below 1 Å, as GSAS-II's defaults.")
   var instrument: String?
 
   @Option(name: .customLong("set"), help: ArgumentHelp("Override one starting instrument key (repeatable).", valueName: "key=value"))
@@ -92,8 +92,7 @@ struct CompareCommand: ParsableCommand {
     let crystals = try files.dropLast().map { try loadCrystal($0, block: physics.block) }
     var start: Instrument
     do {
-      let lambda = measured.primaryWavelength ?? 1.54
-      start = try Instrument.presetOrFile(instrument ?? (lambda < 1 ? "synchrotron" : "cu-lab"))
+      start = try instrument.map { try Instrument.presetOrFile($0) } ?? PatternFit.defaultInstrument(for: measured)
       if let gsas {
         start.zeroShift = gsas.zeroShift
         if let p = gsas.polarization, let angle = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: p) {
@@ -182,6 +181,10 @@ struct CompareCommand: ParsableCommand {
     for c in r.correlations { lines.append(String(format: "correlation %@ / %@: %.3f", c.first, c.second, c.value)) }
     for w in r.warnings { lines.append("warning: \(w)") }
     for m in measured.missing { lines.append("note: the file states no \(m)") }
+    if instrument == nil && prm == nil && polarization == nil {
+      let p = (measured.primaryWavelength ?? 1.54) < 1 ? PatternFit.synchrotronPolarization : PatternFit.labPolarization
+      lines.append("note: polarization \(p) assumed (GSAS-II's default); --polarization or --prm to change")
+    }
     return lines.joined(separator: "\n")
   }
 

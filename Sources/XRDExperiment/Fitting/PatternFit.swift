@@ -212,6 +212,25 @@ public enum PatternFit {
   }
 }
 
+extension PatternFit {
+  /// GSAS-II's polarization defaults (its `defaultIparms`): 0.7 for lab X-ray tubes, 0.99 for synchrotrons.
+  public static let labPolarization = 0.7
+  public static let synchrotronPolarization = 0.99
+
+  /// Starting values for a fit of `measured` when nothing is known about the instrument: the `cu-lab` preset
+  /// for wavelengths ≥ 1 Å (or none stated), `synchrotron` below, each with GSAS-II's default polarization
+  /// (``labPolarization``, ``synchrotronPolarization``) as the monochromator angle of the same factor, and the
+  /// file's wavelengths.
+  public static func defaultInstrument(for measured: MeasuredPattern) -> Instrument {
+    let synchrotron = (measured.primaryWavelength ?? 1.54) < 1
+    var instrument = Instrument.preset(named: synchrotron ? "synchrotron" : "cu-lab")!
+    let p = synchrotron ? synchrotronPolarization : labPolarization
+    instrument.monochromatorTwoTheta = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: p)!
+    if !measured.radiation.isEmpty { instrument.radiation = measured.radiation }
+    return instrument
+  }
+}
+
 extension Duration {
   var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
