@@ -26,6 +26,11 @@ let targets: [Target] = [
     providers: [.apt(["libgsl-dev"])]
   ),
   .systemLibrary(
+    name: "CZlib",
+    pkgConfig: "zlib",
+    providers: [.apt(["zlib1g-dev"])]
+  ),
+  .systemLibrary(
     name: "CHDF5",
     pkgConfig: "hdf5",
     providers: [.apt(["libhdf5-dev"])]
@@ -55,7 +60,7 @@ let targets: [Target] = [
   ),
   .target(
     name: "XRDExperiment",
-    dependencies: ["XRDAugment", "XRDProfile", "XRDDiffraction", "XRDCrystal", "XRDGSL", "XRDCorpus"],
+    dependencies: ["XRDAugment", "XRDProfile", "XRDDiffraction", "XRDCrystal", "XRDGSL", "XRDCorpus", "XRDCIF", "CZlib"],
     swiftSettings: swiftSettings
   ),
   .target(

@@ -1,8 +1,11 @@
-// Reading measured files: format detection and dispatch to the per-format readers in Readers/.
+// Reading measured files: decompression, format detection and dispatch to the per-format readers in Readers/.
 //
+// A gzip file (`x.ras.gz`) or a ZIP archive holding one data file (`x.fxye.zip`) is inflated first
+// (Readers/Archive.swift) and its content read under the inner name; the scans' `source` then says
+// "x.fxye.zip/x.fxye". A ZIP that is a Bruker BRML (it holds Experiment0/RawData0.xml) is left whole.
 // A file is recognised by its content where that is unambiguous (Bruker "RAW1.01"/"RAW4.00" magic, STOE
-// binary, "<?xml" + xrdMeasurements, a ZIP holding Experiment0/RawData0.xml, JSON with two_theta_values,
-// "*RAS_DATA_START", "BANK" lines, "_pd_" tags), by its extension otherwise.
+// binary, "<?xml" + xrdMeasurements, JSON with two_theta_values, "*RAS_DATA_START", "BANK" lines, "_pd_"
+// tags), by its extension otherwise.
 
 public import Foundation
 
@@ -32,23 +35,60 @@ extension MeasuredPattern {
   }
 
   /// Every scan in `data`, a file's bytes; `name` is the file name used for the extension and in errors.
+  ///
+  /// gzip data and ZIP archives are inflated first (see the file overview); `format` then applies to the content.
   public static func read(data: Data, name: String, format: MeasuredFormat? = nil) throws(MeasurementError) -> [MeasuredPattern] {
+    switch Archive.kind(of: data) {
+    case .gzip:
+      let inner = try Archive.gunzip(data, file: name)
+      return try read(data: inner, name: Archive.gunzippedName(name), source: name, format: format)
+    case .zip where format != .brml:
+      let zip = try Archive.Zip(data: data, file: name)
+      if zip.entries.contains(where: { $0.name.lowercased().hasSuffix("rawdata0.xml") }) {
+        return try read(data: data, name: name, source: name, format: format ?? .brml)
+      }
+      let members = zip.entries.filter { entry in
+        let base = (entry.name as NSString).lastPathComponent
+        return !entry.isDirectory && !entry.name.hasPrefix("__MACOSX/") && !base.hasPrefix(".")
+      }
+      guard !members.isEmpty else { throw MeasurementError(file: name, message: "the ZIP archive holds no file") }
+      // One member: read it. Several: read those whose format is known (or forced), all their scans in order.
+      var scans: [MeasuredPattern] = []
+      for member in members {
+        let content = try zip.contents(of: member)
+        let innerName = (member.name as NSString).lastPathComponent
+        if members.count > 1 && format == nil && detectFormat(data: content, name: innerName) == nil { continue }
+        scans += try read(data: content, name: innerName, source: "\(name)/\(member.name)", format: format)
+      }
+      guard !scans.isEmpty else {
+        throw MeasurementError(file: name, message: "none of the archive's \(members.count) files is in a known format ("
+          + members.prefix(6).map(\.name).joined(separator: ", ") + ")")
+      }
+      return scans
+    default:
+      return try read(data: data, name: name, source: name, format: format)
+    }
+  }
+
+  /// Reads uncompressed `data`: `name` decides the extension, `source` names the file in errors and scans.
+  private static func read(data: Data, name: String, source: String,
+                           format: MeasuredFormat?) throws(MeasurementError) -> [MeasuredPattern] {
     guard let format = format ?? detectFormat(data: data, name: name) else {
-      throw MeasurementError(file: name, message: "unrecognised file format (known: "
+      throw MeasurementError(file: source, message: "unrecognised file format (known: "
         + MeasuredFormat.allCases.map(\.rawValue).joined(separator: ", ") + ")")
     }
     let scans: [MeasuredPattern]
     switch format {
-    case .xy, .csv: scans = try PlainTextReader.read(data, name: name, format: format)
-    case .brukerRaw: scans = try BrukerRawReader.read(data, name: name)
-    case .stoeRaw: scans = try StoeRawReader.read(data, name: name)
-    case .xrdml: scans = try XRDMLReader.read(data, name: name)
-    case .brml: throw MeasurementError(file: name, message: "BRML pending")
+    case .xy, .csv: scans = try PlainTextReader.read(data, name: source, format: format)
+    case .brukerRaw: scans = try BrukerRawReader.read(data, name: source)
+    case .stoeRaw: scans = try StoeRawReader.read(data, name: source)
+    case .xrdml: scans = try XRDMLReader.read(data, name: source)
+    case .brml: scans = try BRMLReader.read(data, name: source)
     default:
-      throw MeasurementError(file: name, message: "reading \(format.rawValue) files is not supported yet")
+      throw MeasurementError(file: source, message: "reading \(format.rawValue) files is not supported yet")
     }
     for scan in scans {
-      guard !scan.twoTheta.isEmpty else { throw MeasurementError(file: name, message: "the scan has no points") }
+      guard !scan.twoTheta.isEmpty else { throw MeasurementError(file: source, message: "the scan has no points") }
     }
     return scans
   }
@@ -76,19 +116,9 @@ extension MeasuredPattern {
     if starts(with: "RAW1.01") || starts(with: "RAW4.00") { return .brukerRaw }
     // "RAW " and "RAW2" are binary: a text file (a GSAS title "RAW data …") has no NUL bytes.
     if (starts(with: "RAW ") || starts(with: "RAW2")) && head.prefix(256).contains(0) { return .brukerRaw }
-    if starts(with: "PK\u{3}\u{4}") {
-      // Member names are stored uncompressed, in each local header and again in the central directory.
-      let marker = Array("/RawData".utf8)
-      let bytes = [UInt8](data)
-      var i = 0
-      while i + marker.count <= bytes.count {
-        if bytes[i] == marker[0] && bytes[i ..< i + marker.count].elementsEqual(marker) {
-          let before = bytes[max(0, i - 16) ..< i]
-          if String(decoding: before, as: UTF8.self).contains("Experiment") { return .brml }
-        }
-        i += 1
-      }
-      return nil
+    if Archive.kind(of: data) == .zip {
+      guard let zip = try? Archive.Zip(data: data, file: "") else { return nil }
+      return zip.entries.contains { BRMLReader.isRawData($0.name) } ? .brml : nil
     }
     // XML: skip a byte-order mark and white space, then look for the XRDML root element.
     var text = String(decoding: head, as: UTF8.self)
