@@ -110,7 +110,7 @@ extension MeasuredPattern {
   /// unsupported "RAW " / "RAW2", so the reader can say so), STOE "RAW_1.0x", an XML document whose root is
   /// `xrdMeasurements` (XRDML), a ZIP holding `Experiment…/RawData….xml` (BRML). Nil for anything else.
   static func detectInstrumentFormat(data: Data) -> MeasuredFormat? {
-    let head = [UInt8](data.prefix(4096))
+    let head = data.prefix(4096).withUnsafeBytes { Array($0.bindMemory(to: UInt8.self)) }
     func starts(with text: String) -> Bool { head.starts(with: Array(text.utf8)) }
     if starts(with: "RAW_1.0") { return .stoeRaw }
     if starts(with: "RAW1.01") || starts(with: "RAW4.00") { return .brukerRaw }
