@@ -77,32 +77,73 @@ extension MeasuredPattern {
       throw MeasurementError(file: source, message: "unrecognised file format (known: "
         + MeasuredFormat.allCases.map(\.rawValue).joined(separator: ", ") + ")")
     }
-    let scans: [MeasuredPattern]
+    var scans: [MeasuredPattern]
     switch format {
     case .xy, .csv: scans = try PlainTextReader.read(data, name: source, format: format)
     case .brukerRaw: scans = try BrukerRawReader.read(data, name: source)
     case .stoeRaw: scans = try StoeRawReader.read(data, name: source)
     case .xrdml: scans = try XRDMLReader.read(data, name: source)
     case .brml: scans = try BRMLReader.read(data, name: source)
-    default:
-      throw MeasurementError(file: source, message: "reading \(format.rawValue) files is not supported yet")
+    case .gsas, .fxye: scans = try GSASReader.read(data, name: source)
+    case .pdCIF: scans = try PowderCIFReader.read(data, name: source)
+    case .ras: scans = try RigakuRASReader.read(data, name: source)
+    case .asc: scans = try RigakuASCReader.read(data, name: source)
+    case .uxd: scans = try UXDReader.read(data, name: source)
+    case .opXRD: scans = try OpXRDReader.read(data, name: source)
     }
-    for scan in scans {
-      guard !scan.twoTheta.isEmpty else { throw MeasurementError(file: source, message: "the scan has no points") }
+    for i in scans.indices {
+      try scans[i].checkPoints(file: source, scan: scans.count > 1 ? i + 1 : nil)
     }
     return scans
   }
 
+  /// Checks what every reader must deliver: points, equal lengths, finite ascending 2θ (a scan that runs
+  /// backwards throughout is reversed).
+  private mutating func checkPoints(file: String, scan: Int?) throws(MeasurementError) {
+    let which = scan.map { "scan \($0)" } ?? ""
+    guard !twoTheta.isEmpty else { throw MeasurementError(file: file, field: which, message: "the scan has no points") }
+    guard intensity.count == twoTheta.count, sigma.map({ $0.count == twoTheta.count }) ?? true else {
+      throw MeasurementError(file: file, field: which, message: "\(twoTheta.count) angles but \(intensity.count) intensities")
+    }
+    if count > 1, twoTheta[0] > twoTheta[count - 1] {
+      twoTheta.reverse()
+      intensity.reverse()
+      sigma?.reverse()
+    }
+    for i in 0..<count {
+      guard twoTheta[i].isFinite else {
+        throw MeasurementError(file: file, field: which, message: "2θ of point \(i + 1) is not a finite number")
+      }
+      if i > 0 && twoTheta[i] < twoTheta[i - 1] {
+        throw MeasurementError(file: file, field: which,
+                               message: "2θ of point \(i + 1) (\(twoTheta[i])°) is below the one before (\(twoTheta[i - 1])°)")
+      }
+    }
+  }
+
   /// The format of a file from its content, then its extension; nil when neither tells.
+  ///
+  /// Content first (`name` may be wrong or generic): the binary and XML instrument formats by their magic
+  /// bytes or root element (``detectInstrumentFormat(data:)``), then JSON with `two_theta_values`, `*RAS_DATA_START`, Rigaku
+  /// ASC `*KEY = value` headers, UXD `_KEY=value` headers with a data marker, a GSAS title followed by
+  /// comments and a `BANK` line, a CIF with `data_` and `_pd_` tags. Then the extension; and last, text whose
+  /// first lines are all numbers is read as plain columns.
   public static func detectFormat(data: Data, name: String) -> MeasuredFormat? {
     if let format = detectInstrumentFormat(data: data) { return format }
+    if let format = sniffText(data) { return format }
     let ext = (name as NSString).pathExtension.lowercased()
     switch ext {
     case "xrdml": return .xrdml
     case "brml": return .brml
     case "csv": return .csv
-    case "xy", "xye", "dat", "txt": return .xy
-    default: return nil
+    case "xy", "xye", "dat", "txt", "asc", "prn": return .xy
+    case "ras": return .ras
+    case "uxd": return .uxd
+    case "gsa", "gsas", "gda", "xra", "cwn": return .gsas
+    case "fxye", "fxy": return .fxye
+    case "cif": return .pdCIF
+    case "json": return .opXRD
+    default: return looksLikeColumns(data) ? .xy : nil
     }
   }
 
@@ -128,5 +169,57 @@ extension MeasuredPattern {
       if trimmed.contains("<xrdMeasurements") { return .xrdml }
     }
     return nil
+  }
+
+  /// A text format recognised from the first bytes; nil for binary data or text that says nothing certain.
+  private static func sniffText(_ data: Data) -> MeasuredFormat? {
+    let head = data.prefix(65536)
+    guard !head.isEmpty, !head.prefix(4096).contains(0) else { return nil }
+    let text = String(decoding: head.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
+    let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+    if trimmed.hasPrefix("{") {
+      return text.contains("\"two_theta_values\"") || data.range(of: Data("\"two_theta_values\"".utf8)) != nil ? .opXRD : nil
+    }
+    if trimmed.hasPrefix("*RAS_DATA_START") || trimmed.hasPrefix("*RAS_HEADER_START") { return .ras }
+    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" })
+    if let first = lines.first(where: { !$0.allSatisfy(\.isWhitespace) }), first.hasPrefix("*"), first.contains("=") {
+      return .asc
+    }
+    if lines.prefix(200).contains(where: { $0.hasPrefix("_2THETACOUNTS") || $0.hasPrefix("_2THETACPS") || $0.hasPrefix("_FILEVERSION") })
+      || (lines.contains { $0.hasPrefix("_START=") || $0.hasPrefix("_START =") } && lines.contains { $0.hasPrefix("_STEPSIZE") }) {
+      return .uxd
+    }
+    // GSAS: a title line, optional instrument-file and comment lines, then BANK.
+    for (i, line) in lines.prefix(400).enumerated() where i > 0 {
+      if line.hasPrefix("#") || (i == 1 && line.lowercased().hasPrefix("inst")) { continue }
+      if line.hasPrefix("BANK ") {
+        let words = line.split(separator: " ")
+        return words.contains("FXYE") || words.contains("FXY") ? .fxye : .gsas
+      }
+      break
+    }
+    if lines.contains(where: { $0.lowercased().hasPrefix("data_") }),
+       data.range(of: Data("_pd_meas".utf8)) != nil || data.range(of: Data("_pd_proc".utf8)) != nil {
+      return .pdCIF
+    }
+    return nil
+  }
+
+  /// Whether the first lines that are not comments or a header all hold two or more numbers.
+  private static func looksLikeColumns(_ data: Data) -> Bool {
+    guard let text = TextBuffer(data.prefix(16384)) else { return false }
+    var numeric = 0
+    for range in text.lines.dropLast() {       // the last line may be cut by the prefix
+      guard let first = text.firstByte(range), !"#;!'".utf8.contains(first) else { continue }
+      let commas = range.contains { text[$0] == 0x2C }
+      let fields = text.fields(range, commas: commas)
+      if fields.count >= 2, text.double(fields[0]) != nil, text.double(fields[1]) != nil {
+        numeric += 1
+        if numeric == 20 { return true }
+      } else if numeric > 0 {
+        return false
+      }
+    }
+    return numeric > 0
   }
 }
