@@ -250,6 +250,9 @@ func xrdml(wavelength: String = "<kAlpha1 unit=\"Angstrom\">1.5405980</kAlpha1><
     #expect(xye.count == brml.count)
     #expect(zip(xye, brml.intensity).allSatisfy { $0[1] == $1 })
     #expect(zip(xye, brml.twoTheta).allSatisfy { abs($0[0] - $1) <= 1e-9 })
+    // And through the package's own plain-text reader.
+    let text = try #require(try scans("xrdconversion-bruker/SbI3.xye").first)
+    #expect(text.intensity == brml.intensity)
   }
 
   /// BaZrS3.brml against BaZrS3.raw and SOURCE.md: 2448 points, 10.0001–59.998°, step 0.020432°, 38.4 s per step.
