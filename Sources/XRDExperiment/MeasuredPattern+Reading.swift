@@ -80,17 +80,16 @@ extension MeasuredPattern {
     var scans: [MeasuredPattern]
     switch format {
     case .xy, .csv: scans = try PlainTextReader.read(data, name: source, format: format)
+    case .brukerRaw: scans = try BrukerRawReader.read(data, name: source)
+    case .stoeRaw: scans = try StoeRawReader.read(data, name: source)
+    case .xrdml: scans = try XRDMLReader.read(data, name: source)
+    case .brml: scans = try BRMLReader.read(data, name: source)
     case .gsas, .fxye: scans = try GSASReader.read(data, name: source)
     case .pdCIF: scans = try PowderCIFReader.read(data, name: source)
     case .ras: scans = try RigakuRASReader.read(data, name: source)
     case .asc: scans = try RigakuASCReader.read(data, name: source)
     case .uxd: scans = try UXDReader.read(data, name: source)
     case .opXRD: scans = try OpXRDReader.read(data, name: source)
-    case .brukerRaw: scans = try BrukerRawReader.read(data, name: source)
-    case .stoeRaw: scans = try StoeRawReader.read(data, name: source)
-    case .xrdml: scans = try XRDMLReader.read(data, name: source)
-    default:
-      throw MeasurementError(file: source, message: "reading \(format.rawValue) files is not supported yet")
     }
     for i in scans.indices {
       try scans[i].checkPoints(file: source, scan: scans.count > 1 ? i + 1 : nil)
@@ -124,7 +123,8 @@ extension MeasuredPattern {
 
   /// The format of a file from its content, then its extension; nil when neither tells.
   ///
-  /// Content first (`name` may be wrong or generic): JSON with `two_theta_values`, `*RAS_DATA_START`, Rigaku
+  /// Content first (`name` may be wrong or generic): the binary and XML instrument formats by their magic
+  /// bytes or root element (``detectInstrumentFormat(data:)``), then JSON with `two_theta_values`, `*RAS_DATA_START`, Rigaku
   /// ASC `*KEY = value` headers, UXD `_KEY=value` headers with a data marker, a GSAS title followed by
   /// comments and a `BANK` line, a CIF with `data_` and `_pd_` tags. Then the extension; and last, text whose
   /// first lines are all numbers is read as plain columns.
@@ -145,6 +145,30 @@ extension MeasuredPattern {
     case "json": return .opXRD
     default: return looksLikeColumns(data) ? .xy : nil
     }
+  }
+
+  /// The binary and XML instrument formats, from their content: Bruker "RAW1.01"/"RAW4.00" (and the
+  /// unsupported "RAW " / "RAW2", so the reader can say so), STOE "RAW_1.0x", an XML document whose root is
+  /// `xrdMeasurements` (XRDML), a ZIP holding `Experiment…/RawData….xml` (BRML). Nil for anything else.
+  static func detectInstrumentFormat(data: Data) -> MeasuredFormat? {
+    let head = data.prefix(4096).withUnsafeBytes { Array($0.bindMemory(to: UInt8.self)) }
+    func starts(with text: String) -> Bool { head.starts(with: Array(text.utf8)) }
+    if starts(with: "RAW_1.0") { return .stoeRaw }
+    if starts(with: "RAW1.01") || starts(with: "RAW4.00") { return .brukerRaw }
+    // "RAW " and "RAW2" are binary: a text file (a GSAS title "RAW data …") has no NUL bytes.
+    if (starts(with: "RAW ") || starts(with: "RAW2")) && head.prefix(256).contains(0) { return .brukerRaw }
+    if Archive.kind(of: data) == .zip {
+      guard let zip = try? Archive.Zip(data: data, file: "") else { return nil }
+      return zip.entries.contains { BRMLReader.isRawData($0.name) } ? .brml : nil
+    }
+    // XML: skip a byte-order mark and white space, then look for the XRDML root element.
+    var text = String(decoding: head, as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    let trimmed = text.drop { $0.isWhitespace }
+    if trimmed.hasPrefix("<?xml") || trimmed.hasPrefix("<xrdMeasurements") {
+      if trimmed.contains("<xrdMeasurements") { return .xrdml }
+    }
+    return nil
   }
 
   /// A text format recognised from the first bytes; nil for binary data or text that says nothing certain.
@@ -197,39 +221,5 @@ extension MeasuredPattern {
       }
     }
     return numeric > 0
-  }
-
-  /// The binary and XML instrument formats, from their content: Bruker "RAW1.01"/"RAW4.00" (and the
-  /// unsupported "RAW " / "RAW2", so the reader can say so), STOE "RAW_1.0x", an XML document whose root is
-  /// `xrdMeasurements` (XRDML), a ZIP holding `Experiment…/RawData….xml` (BRML). Nil for anything else.
-  static func detectInstrumentFormat(data: Data) -> MeasuredFormat? {
-    let head = [UInt8](data.prefix(4096))
-    func starts(with text: String) -> Bool { head.starts(with: Array(text.utf8)) }
-    if starts(with: "RAW_1.0") { return .stoeRaw }
-    if starts(with: "RAW1.01") || starts(with: "RAW4.00") { return .brukerRaw }
-    // "RAW " and "RAW2" are binary: a text file (a GSAS title "RAW data …") has no NUL bytes.
-    if (starts(with: "RAW ") || starts(with: "RAW2")) && head.prefix(256).contains(0) { return .brukerRaw }
-    if starts(with: "PK\u{3}\u{4}") {
-      // Member names are stored uncompressed, in each local header and again in the central directory.
-      let marker = Array("/RawData".utf8)
-      let bytes = [UInt8](data)
-      var i = 0
-      while i + marker.count <= bytes.count {
-        if bytes[i] == marker[0] && bytes[i ..< i + marker.count].elementsEqual(marker) {
-          let before = bytes[max(0, i - 16) ..< i]
-          if String(decoding: before, as: UTF8.self).contains("Experiment") { return .brml }
-        }
-        i += 1
-      }
-      return nil
-    }
-    // XML: skip a byte-order mark and white space, then look for the XRDML root element.
-    var text = String(decoding: head, as: UTF8.self)
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    let trimmed = text.drop { $0.isWhitespace }
-    if trimmed.hasPrefix("<?xml") || trimmed.hasPrefix("<xrdMeasurements") {
-      if trimmed.contains("<xrdMeasurements") { return .xrdml }
-    }
-    return nil
   }
 }

@@ -200,6 +200,34 @@ func columns(_ path: String) throws -> [[Double]] {
     #expect(MeasuredPattern.detectFormat(data: text, name: "x.gsa") != .brukerRaw)
   }
 
+  // MARK: - Several ranges
+
+  /// A RAW1.01 file with its one range repeated (range count 2): two scans, each the original one.
+  @Test func raw101TwoRanges() throws {
+    let original = try sharedBytes("gsas2-lab6-srm660/LaB6_Jan2018.raw")
+    var data = original
+    data.replaceSubrange(12..<16, with: [2, 0, 0, 0])  // range count
+    data.append(original[712...])  // range header + supplementary header + counts
+    let all = try MeasuredPattern.read(data: data, name: "two.raw")
+    let single = try #require(try MeasuredPattern.read(data: original, name: "one.raw").first)
+    #expect(all.count == 2)
+    #expect(all.allSatisfy { $0.twoTheta == single.twoTheta && $0.intensity == single.intensity })
+    #expect(all.map { $0.metadata["RANGE"] } == ["1 of 2", "2 of 2"])
+  }
+
+  /// A RAW4 file with its range (from byte 461, after the 136-byte hardware segment at 325) repeated: two scans;
+  /// bytes after the last range that do not start another one are kept as a note, not read.
+  @Test func raw4TwoRangesAndTrailingBytes() throws {
+    let original = try sharedBytes("xrdconversion-bruker/SbI3.raw")
+    let single = try #require(try MeasuredPattern.read(data: original, name: "one.raw").first)
+    let all = try MeasuredPattern.read(data: original + original[461...], name: "two.raw")
+    #expect(all.count == 2)
+    #expect(all.allSatisfy { $0.twoTheta == single.twoTheta && $0.intensity == single.intensity })
+    #expect(all.map { $0.metadata["RANGE"] } == ["1 of 2", "2 of 2"])
+    let trailing = try MeasuredPattern.read(data: original + Data([99, 0, 0, 0, 1, 2]), name: "tail.raw")
+    #expect(trailing.count == 1 && trailing.first?.metadata["TRAILING_BYTES"] == "6")
+  }
+
   // MARK: - Corrupt and unsupported files
 
   /// Bruker RAW v1 ("RAW ") and v2 ("RAW2") are recognised and refused with a message saying so.
@@ -238,42 +266,48 @@ func columns(_ path: String) throws -> [[Double]] {
     let name = (path as NSString).lastPathComponent
     let whole = try MeasuredPattern.read(data: data, name: name)
     let stride = data.count <= 17_000 ? 1 : 7
-    var thrown = 0, read = 0
+    // Expectations are counted and checked once: a #expect per prefix would dominate the run time.
+    var thrown = 0, wrongFile: [Int] = [], notPrefix: [Int] = []
     for length in Swift.stride(from: 0, to: data.count, by: stride) {
       do {
         let partial = try MeasuredPattern.read(data: data.prefix(length), name: name)
-        read += 1
-        #expect(partial.count <= whole.count)
-        for (a, b) in zip(partial, whole) {
-          #expect(a.count <= b.count)
-          #expect(a.intensity == Array(b.intensity.prefix(a.count)), "prefix \(length)")
+        let isPrefix = partial.count <= whole.count && zip(partial, whole).allSatisfy { a, b in
+          a.count <= b.count && a.intensity[...] == b.intensity.prefix(a.count) && a.twoTheta[...] == b.twoTheta.prefix(a.count)
         }
+        if !isPrefix { notPrefix.append(length) }
       } catch {  // typed throws: always a MeasurementError
         thrown += 1
-        #expect(error.file == name)
+        if error.file != name { wrongFile.append(length) }
       }
     }
     #expect(thrown > 0)
+    #expect(wrongFile.isEmpty, "errors not naming \(name) at prefix lengths \(wrongFile.prefix(5))")
+    #expect(notPrefix.isEmpty, "scans that are not a prefix of the whole file's at lengths \(notPrefix.prefix(5))")
   }
 
-  /// Flipping each header byte to 0xFF (huge step counts, range counts, lengths) gives an error or a readable
-  /// file, never a trap or a giant allocation.
-  @Test(arguments: ["gsas2-lab6-srm660/LaB6_Jan2018.raw", "xrdpattern-examples/bruker.raw",
-                    "xrdpattern-examples/stoe.raw"])
-  func flippedHeaderBytes(path: String) throws {
+  /// Flipping each header byte (all bits, so small counts become huge ones: step counts, range counts, lengths)
+  /// gives an error naming the file or a readable file of plausible size; never a trap or a giant allocation.
+  /// The byte ranges are each file's headers: LaB6_Jan2018.raw's file, range and supplementary headers (0–1056),
+  /// bruker.raw's header, segments and range header (0–628), stoe.raw's file header and range header.
+  @Test(arguments: [("gsas2-lab6-srm660/LaB6_Jan2018.raw", [7..<1056]), ("xrdpattern-examples/bruker.raw", [7..<628]),
+                    ("xrdpattern-examples/stoe.raw", [7..<512, 2048..<2176])])
+  func flippedHeaderBytes(path: String, headers: [Range<Int>]) throws {
     let original = try sharedBytes(path)
     let name = (path as NSString).lastPathComponent
-    for at in 7..<min(original.count, 2600) {
+    var errors = 0, bad: [Int] = []
+    for at in headers.joined() {
       var data = original
       data[data.startIndex + at] ^= 0xFF
       do {
-        for scan in try MeasuredPattern.read(data: data, name: name) {
-          #expect(scan.count <= original.count / 2)
-        }
+        let read = try MeasuredPattern.read(data: data, name: name)
+        if read.contains(where: { $0.count > original.count / 2 }) { bad.append(at) }
       } catch {
-        #expect(error.file == name)
+        errors += 1
+        if error.file != name { bad.append(at) }
       }
     }
+    #expect(errors > 0)
+    #expect(bad.isEmpty, "flipped bytes \(bad.prefix(5))")
   }
 
   /// A step count of 2³²−1 in a RAW1.01 range header is an error at that field's byte offset.
