@@ -43,7 +43,9 @@ final class PeakRendererWorkspace {
   /// this ratio was the fastest when measured (La2Ti2O7, 1020 peaks, Γ ≈ 0.055°, h = 0.01°: R = 3–4 took
   /// ~205 µs, R = 1 ~315 µs, R = 8 ~220 µs).
   static func coarsening(typicalFWHM gamma: Double, step h: Double) -> Int {
-    max(1, min(8, Int((0.7 * gamma / h).rounded())))
+    let ratio = 0.7 * gamma / h
+    guard ratio.isFinite else { return ratio > 0 ? 8 : 1 }
+    return max(1, min(8, Int(ratio.rounded())))
   }
 
   /// Whether a peak's Lorentzian tail beyond ±4 FWHM (area fraction ≈ η·2/(π·8) of the peak) exceeds the

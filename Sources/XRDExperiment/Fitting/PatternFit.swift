@@ -164,8 +164,27 @@ public enum PatternFit {
     if measured.intensityUnit == .countsPerSecond, let time = measured.countingTime, time > 0, sigma == nil {
       observed = observed.map { $0 * time }  // fit in counts, so that √counts is the e.s.d.
     }
-    if let s = sigma, s.contains(where: { !($0 > 0) }) { sigma = nil }
-    let weights = sigma.map { $0.map { 1 / ($0 * $0) } } ?? observed.map { 1 / max($0, 1) }
+    var notes: [String] = []
+    if let s = sigma, s.contains(where: { !($0 > 0) }) {
+      sigma = nil
+      notes.append("the file's e.s.d.s include values ≤ 0; weights 1/y used instead")
+    }
+    if let s = sigma {
+      // An e.s.d. column of counting data is about √y (cps: √(y/t)); a third column far from that (e.g. a
+      // background written beside the counts) is not one.
+      let ratios = zip(s, observed).compactMap { $1 > 0 ? $0 / $1.squareRoot() : nil }.sorted()
+      let median = ratios.isEmpty ? 1 : ratios[ratios.count / 2]
+      if !(0.01...30).contains(median) {
+        sigma = nil
+        notes.append(String(format: "the file's third column is not an e.s.d. of the intensities (median σ/√y = %.3g); "
+          + "weights 1/y used instead", median))
+      }
+    }
+    // Weights 1/y with a floor: 1 count, or 1 % of the median for data in other units (normalised files), so
+    // that the weighting does not depend on the intensity scale.
+    let positive = observed.filter { $0 > 0 }.sorted()
+    let floor = min(1, 0.01 * (positive.isEmpty ? 1 : positive[positive.count / 2]))
+    let weights = sigma.map { $0.map { 1 / ($0 * $0) } } ?? observed.map { 1 / max($0, floor) }
     let synchrotron = inst.primaryWavelength < 1
     let terms = options.backgroundTerms ?? (synchrotron ? 12 : 10)
     let shift: FitSlot? = switch options.shift {
@@ -185,6 +204,7 @@ public enum PatternFit {
       throw FitError.invalidInput("\(error)")
     }
     var refinement = Refinement(model: model, options: options)
+    refinement.warnings = notes
     try refinement.initialScales()
 
     let linear: [FitSlot] = (0..<crystals.count).map { .scale($0) } + (0..<terms).map { .background($0) }

@@ -161,7 +161,7 @@ struct PatternFitModel {
     inst.zeroShift = v[.zero]!
     inst.displacement = v[.displacement]!
     let asymmetry = abs(v[.asymmetry]!)
-    let k = exp(v[.broadening]!)
+    let k = exp(min(max(v[.broadening]!, -6), 6))
     inst.profile = Instrument.ProfileParameters(u: k * k * v[.u]!, v: k * k * v[.v]!, w: k * k * v[.w]!, x: k * v[.x]!,
                                                 y: k * v[.y]!, sl: asymmetry, hl: asymmetry)
     if let axis = phases[p].textureAxis {
@@ -209,6 +209,11 @@ struct PatternFitModel {
                   widths: PeakWidths(gaussianFWHM: Self.softplus(g2, scale: gaussianFloor).squareRoot(),
                                      lorentzianFWHM: Self.softplus(peak.widths.lorentzianFWHM, scale: lorentzianFloor)))
     }
+    for peak in peaks where !(peak.twoTheta.isFinite && peak.area.isFinite && peak.widths.gaussianFWHM.isFinite
+                                && peak.widths.lorentzianFWHM.isFinite) {
+      throw FitError.diverged("phase \(p + 1): a peak at 2θ = \(peak.twoTheta) has area \(peak.area) and widths "
+        + "\(peak.widths.gaussianFWHM), \(peak.widths.lorentzianFWHM)")
+    }
     let asymmetry = inst.profile.sl
     renderer.asymmetry = asymmetry > 0 ? .fcj(FCJAsymmetry(sOverL: asymmetry, hOverL: asymmetry)) : .none
     let rendered = renderer.render(peaks)
@@ -234,7 +239,7 @@ struct PatternFitModel {
 
   /// Folds the broadening factor into U…Y (U, V, W × k², X, Y × k) and resets it to 1.
   mutating func absorbBroadening() {
-    let k = exp(values[.broadening]!)
+    let k = exp(min(max(values[.broadening]!, -6), 6))
     for slot in [FitSlot.u, .v, .w] { values[slot]! *= k * k }
     for slot in [FitSlot.x, .y] { values[slot]! *= k }
     values[.broadening] = 0

@@ -32,6 +32,8 @@ public enum PhaseIdentification {
     public var minimumImprovement: Double
     /// 2θ range used (degrees), nil for the whole scan.
     public var range: ClosedRange<Double>?
+    /// Only candidates whose pre-screen score is at least this fraction of the best one's are fitted.
+    public var screenFraction: Double = 0.85
 
     public init(top: Int = 5, candidatesToFit: Int = 8, maximumPhases: Int = 3, minimumImprovement: Double = 0.08,
                 range: ClosedRange<Double>? = nil) {
@@ -105,14 +107,15 @@ public enum PhaseIdentification {
     // 2. Quick fits of the best.
     var options2 = PatternFit.Options()
     options2.quick = true
-    options2.maximumIterations = 60
+    options2.maximumIterations = 40
     let backgroundRwp = screen.backgroundRwp
     func fit(_ indices: [Int]) -> PatternFit.Result? {
       try? PatternFit.fit(indices.map { library[$0] }, to: pattern, instrument: instrument, options: options2)
     }
     var fitted: [Int: PatternFit.Result] = [:]
     var fits = 0
-    for entry in screened.prefix(options.candidatesToFit) {
+    let bestScreen = screened.first?.score ?? 0
+    for entry in screened.prefix(options.candidatesToFit) where entry.score >= options.screenFraction * bestScreen {
       fits += 1
       if let result = fit([entry.index]) { fitted[entry.index] = result }
     }
@@ -133,7 +136,8 @@ public enum PhaseIdentification {
       }
       ranked.sort { $0.score > $1.score }
       var bestAddition: (index: Int, result: PatternFit.Result)?
-      for entry in ranked.prefix(max(3, options.candidatesToFit / 2)) {
+      let bestResidual = ranked.first?.score ?? 0
+      for entry in ranked.prefix(max(3, options.candidatesToFit / 2)) where entry.score >= options.screenFraction * bestResidual {
         fits += 1
         guard let result = fit(mixture + [entry.index]) else { continue }
         if bestAddition == nil || result.indices.rwp < bestAddition!.result.indices.rwp { bestAddition = (entry.index, result) }
