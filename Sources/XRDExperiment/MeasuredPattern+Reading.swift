@@ -151,7 +151,7 @@ extension MeasuredPattern {
       return text.contains("\"two_theta_values\"") || data.range(of: Data("\"two_theta_values\"".utf8)) != nil ? .opXRD : nil
     }
     if trimmed.hasPrefix("*RAS_DATA_START") || trimmed.hasPrefix("*RAS_HEADER_START") { return .ras }
-    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" })
+    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)     // "\r\n" is one Character
     if let first = lines.first(where: { !$0.allSatisfy(\.isWhitespace) }), first.hasPrefix("*"), first.contains("=") {
       return .asc
     }
