@@ -12,8 +12,10 @@ import XRDSim
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Convert a measured powder pattern (xy, csv, GSAS, FXYE, pdCIF, RAS, ASC, UXD, opXRD JSON, .gz/.zip) to xy, csv or opXRD JSON.",
+    abstract: "Convert a measured powder pattern to xy, csv or opXRD JSON.",
     discussion: """
+      Reads plain columns (.xy .xye .dat .txt .csv), GSAS (.gsa .gsas .xra .fxye), pdCIF, Rigaku .ras and .asc, \
+      .uxd and opXRD JSON, also inside .gz and .zip files. \
       The output format comes from --format or OUT's extension (.xy/.xye/.dat/.txt, .csv, .json). \
       A file with several scans writes OUT_1, OUT_2, … unless --scan picks one. OUT '-' prints to standard output.
       """
