@@ -138,6 +138,9 @@ let measuredFileCases: [MeasuredFileCase] = {
     let ras = try MeasuredPattern(contentsOf: sharedData.appendingPathComponent("nims-mdac-rigaku-ras/XRD_RIGAKU.ras"))
     #expect(ras.intensity.first == 13 && ras.intensity.last == 2)
     #expect(ras.metadata["FILE_SAMPLE"] == "Test Sample")
+    // Shift-JIS header values: "<Japanese>|Detector monochromator" (the English half is ASCII).
+    let sjis = try MeasuredPattern(contentsOf: sharedData.appendingPathComponent("matterviz-format-examples/MB120718Si3.ras.gz"))
+    #expect(sjis.metadata["HW_COUNTER_NAME-4"] == "検出器モノクロメータ|Detector monochromator")
     // data.cif: first count 1733.0, last 202.0; Kα2 weight 0.380 as written.
     let cif = try MeasuredPattern(contentsOf: sharedData.appendingPathComponent("xrdpattern-examples/data.cif"))
     #expect(cif.intensity.first == 1733 && cif.intensity.last == 202)
@@ -176,6 +179,13 @@ let measuredFileCases: [MeasuredFileCase] = {
       let data = try Data(contentsOf: sharedData.appendingPathComponent(path))
       #expect(MeasuredPattern.detectFormat(data: data, name: "renamed.txt") == format)
       #expect(MeasuredPattern.detectFormat(data: data, name: "noextension") == format)
+    }
+    // Archives are looked into.
+    let zip = try Data(contentsOf: sharedData.appendingPathComponent("gsas2-lab6-srm660/11bmb_3844.fxye.zip"))
+    #expect(MeasuredPattern.detectFormat(data: zip, name: "11bmb_3844.fxye.zip") == .fxye)
+    for path in ["matterviz-format-examples/2Theta.asc.gz", "matterviz-format-examples/BT86-siemens.uxd.gz"] {
+      let gz = try Data(contentsOf: sharedData.appendingPathComponent(path))
+      #expect(MeasuredPattern.detectFormat(data: gz, name: "file.gz") == (path.contains("asc") ? .asc : .uxd))
     }
     for path in ["matterviz-format-examples/2Theta.asc.gz", "matterviz-format-examples/BT86-siemens.uxd.gz"] {
       let inner = try Archive.gunzip(Data(contentsOf: sharedData.appendingPathComponent(path)), file: path)
