@@ -102,7 +102,12 @@ let targets: [Target] = [
     exclude: ["Python"],
     swiftSettings: swiftSettings
   ),
-  .testTarget(name: "XRDExperimentTests", dependencies: ["XRDExperiment", "XRDSim"], swiftSettings: swiftSettings),
+  .testTarget(
+    name: "XRDExperimentTests",
+    dependencies: ["XRDExperiment", "XRDSim"],
+    exclude: ["Fixtures"],
+    swiftSettings: swiftSettings
+  ),
   .testTarget(
     name: "XRDSimCLITests",
     dependencies: ["XRDSimCLI", "XRDSim"],

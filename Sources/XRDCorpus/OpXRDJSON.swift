@@ -8,24 +8,24 @@
 // (xrdpattern rejects them; the writer throws first).
 
 /// Builds JSON text in xrdpattern's spelling.
-enum OpXRDJSON {
+package enum OpXRDJSON {
   /// Key/value separators of Python's `json.dumps` defaults (", ", ": ") or of orjson (",", ":").
-  enum Style { case python, orjson }
+  package enum Style { case python, orjson }
 
   /// A JSON object from already-encoded member values, keys in the given order.
-  static func object(_ members: KeyValuePairs<String, String>, style: Style) -> String {
+  package static func object(_ members: KeyValuePairs<String, String>, style: Style) -> String {
     let (comma, colon) = style == .python ? (", ", ": ") : (",", ":")
     return "{" + members.map { string($0.key, style: style) + colon + $0.value }.joined(separator: comma) + "}"
   }
 
   /// A JSON array from already-encoded elements.
-  static func array(_ elements: [String], style: Style) -> String {
+  package static func array(_ elements: [String], style: Style) -> String {
     "[" + elements.joined(separator: style == .python ? ", " : ",") + "]"
   }
 
   /// A JSON string literal. Both styles escape `"`, `\` and control characters (\b \f \n \r \t, else \u00XX);
   /// the Python style also escapes every non-ASCII scalar (`ensure_ascii=True`, UTF-16 surrogate pairs).
-  static func string(_ text: String, style: Style) -> String {
+  package static func string(_ text: String, style: Style) -> String {
     var out = "\""
     out.reserveCapacity(text.utf8.count + 2)
     for scalar in text.unicodeScalars {
@@ -54,7 +54,7 @@ enum OpXRDJSON {
   }
 
   /// A JSON number as Python prints a float ("1.0", "0.25", "1e-05", "34000000000.0"). Requires a finite value.
-  static func number(_ value: Double) -> String {
+  package static func number(_ value: Double) -> String {
     precondition(value.isFinite, "JSON has no \(value)")
     return pythonRepr(shortest: value.description)
   }
@@ -62,7 +62,7 @@ enum OpXRDJSON {
   /// A float32 as Python prints the float64 nearest to its shortest decimal ("7264.0", "0.1"), which reads
   /// back as the same float32. (A float32's shortest decimal has at most 9 digits, so the float64 read from it
   /// prints as the same digits.)
-  static func number(_ value: Float) -> String {
+  package static func number(_ value: Float) -> String {
     precondition(value.isFinite, "JSON has no \(value)")
     return pythonRepr(shortest: value.description)
   }
@@ -70,7 +70,7 @@ enum OpXRDJSON {
   /// Respells Swift's shortest round-trip decimal ("3.4e+10", "1e-05", "174.5") in Python's `repr` layout
   /// (CPython `format_float_short`, mode 'r'): the same digits, positional unless the decimal exponent is below
   /// −4 or at least 16, then `d.ddde±XX`; positional numbers always have a fraction ("90.0").
-  static func pythonRepr(shortest text: String) -> String {
+  package static func pythonRepr(shortest text: String) -> String {
     var rest = Substring(text)
     var sign = ""
     if rest.hasPrefix("-") { sign = "-"; rest = rest.dropFirst() }
@@ -98,9 +98,9 @@ enum OpXRDJSON {
   }
 
   /// `str(x)` of a Python float, as a JSON string (how xrdpattern stores optional floats), or `null`.
-  static func pythonFloatString(_ value: Double?, style: Style) -> String {
+  package static func pythonFloatString(_ value: Double?, style: Style) -> String {
     value.map { string(number($0), style: style) } ?? "null"
   }
 
-  static let null = "null"
+  package static let null = "null"
 }

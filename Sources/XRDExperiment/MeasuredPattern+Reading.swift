@@ -123,12 +123,27 @@ extension MeasuredPattern {
 
   /// The format of a file from its content, then its extension; nil when neither tells.
   ///
-  /// Content first (`name` may be wrong or generic): the binary and XML instrument formats by their magic
-  /// bytes or root element (``detectInstrumentFormat(data:)``), then JSON with `two_theta_values`, `*RAS_DATA_START`, Rigaku
+  /// gzip and ZIP data are looked into (a ZIP holding one file: that file's format). Then content
+  /// (`name` may be wrong or generic): the binary and XML instrument formats by their magic bytes or root
+  /// element (``detectInstrumentFormat(data:)``), then JSON with `two_theta_values`, `*RAS_DATA_START`, Rigaku
   /// ASC `*KEY = value` headers, UXD `_KEY=value` headers with a data marker, a GSAS title followed by
   /// comments and a `BANK` line, a CIF with `data_` and `_pd_` tags. Then the extension; and last, text whose
   /// first lines are all numbers is read as plain columns.
   public static func detectFormat(data: Data, name: String) -> MeasuredFormat? {
+    // Archives: the format of what they hold (a ZIP with RawData0.xml is a Bruker BRML).
+    switch Archive.kind(of: data) {
+    case .gzip:
+      guard let inner = try? Archive.gunzip(data, file: name) else { return nil }
+      return detectFormat(data: inner, name: Archive.gunzippedName(name))
+    case .zip:
+      guard let zip = try? Archive.Zip(data: data, file: name) else { return nil }
+      if zip.entries.contains(where: { $0.name.lowercased().hasSuffix("rawdata0.xml") }) { return .brml }
+      let files = zip.entries.filter { !$0.isDirectory && !$0.name.hasPrefix("__MACOSX/") }
+      guard files.count == 1, let inner = try? zip.contents(of: files[0]) else { return nil }
+      return detectFormat(data: inner, name: (files[0].name as NSString).lastPathComponent)
+    case nil:
+      break
+    }
     if let format = detectInstrumentFormat(data: data) { return format }
     if let format = sniffText(data) { return format }
     let ext = (name as NSString).pathExtension.lowercased()
@@ -181,7 +196,7 @@ extension MeasuredPattern {
       return text.contains("\"two_theta_values\"") || data.range(of: Data("\"two_theta_values\"".utf8)) != nil ? .opXRD : nil
     }
     if trimmed.hasPrefix("*RAS_DATA_START") || trimmed.hasPrefix("*RAS_HEADER_START") { return .ras }
-    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" })
+    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline)     // "\r\n" is one Character
     if let first = lines.first(where: { !$0.allSatisfy(\.isWhitespace) }), first.hasPrefix("*"), first.contains("=") {
       return .asc
     }

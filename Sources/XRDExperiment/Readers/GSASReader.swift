@@ -213,13 +213,14 @@ enum GSASReader {
       source: name, metadata: metadata, missing: missing)
   }
 
-  /// "key = value", "key: value" or "key is: value" of a comment line; nil when there is no such pair.
+  /// "key = value", "key: value" or "key is: value" of a comment line (the value may be empty); nil when there is
+  /// no separator or the key is empty or longer than 60 characters.
   static func keyValue(_ text: String) -> (String, String)? {
     guard let separator = text.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return nil }
     var key = text[..<separator].trimmingCharacters(in: .whitespaces)
     if key.hasSuffix(" is") { key = String(key.dropLast(3)) }
     let value = text[text.index(after: separator)...].trimmingCharacters(in: .whitespaces)
-    guard !key.isEmpty, !value.isEmpty, key.count <= 60 else { return nil }
+    guard !key.isEmpty, key.count <= 60 else { return nil }
     return (key, value)
   }
 

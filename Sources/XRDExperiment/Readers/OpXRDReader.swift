@@ -19,12 +19,19 @@ import XRDDiffraction
 
 enum OpXRDReader {
   static func read(_ data: Data, name: String) throws(MeasurementError) -> [MeasuredPattern] {
-    let root = try parse(data, name: name)
+    let (root, text) = try parse(data, name: name)
     guard let object = root as? [String: Any] else {
       throw MeasurementError(file: name, line: 1, field: "JSON", message: "expected a JSON object at the top level")
     }
-    let twoThetaValues = try numbers(object["two_theta_values"], key: "two_theta_values", name: name)
-    let intensityValues = try numbers(object["intensities"], key: "intensities", name: name)
+    var twoThetaValues = try numbers(object["two_theta_values"], key: "two_theta_values", name: name)
+    var intensityValues = try numbers(object["intensities"], key: "intensities", name: name)
+    // JSONSerialization on Linux returns long decimals as NSDecimalNumber and loses the last digit converting
+    // them; JSONDecoder parses doubles exactly, so the arrays are read again with it when they are plain arrays.
+    if let exact = try? JSONDecoder().decode(Arrays.self, from: text),
+       exact.two_theta_values.values.count == twoThetaValues.count, exact.intensities.values.count == intensityValues.count {
+      twoThetaValues = exact.two_theta_values.values
+      intensityValues = exact.intensities.values
+    }
     guard twoThetaValues.count == intensityValues.count else {
       throw MeasurementError(file: name, field: "intensities",
                              message: "\(intensityValues.count) intensities for \(twoThetaValues.count) two_theta_values")
@@ -83,14 +90,37 @@ enum OpXRDReader {
 
   // MARK: - JSON helpers
 
-  /// Parses JSON, retrying with bare NaN/Infinity tokens (Python's extension) replaced by null.
-  static func parse(_ data: Data, name: String) throws(MeasurementError) -> Any {
+  /// The two arrays, decoded exactly: numbers, numbers as strings, "nan" and null (NaN).
+  private struct Arrays: Decodable {
+    struct Numbers: Decodable {
+      var values: [Double] = []
+      init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        values.reserveCapacity(container.count ?? 0)
+        while !container.isAtEnd {
+          if try container.decodeNil() {
+            values.append(.nan)
+          } else if let x = try? container.decode(Double.self) {
+            values.append(x)
+          } else {
+            values.append(Double(try container.decode(String.self).trimmingCharacters(in: .whitespaces)) ?? .nan)
+          }
+        }
+      }
+    }
+    var two_theta_values: Numbers
+    var intensities: Numbers
+  }
+
+  /// Parses JSON, retrying with bare NaN/Infinity tokens (Python's extension) replaced by null; returns the
+  /// value and the text that parsed.
+  static func parse(_ data: Data, name: String) throws(MeasurementError) -> (Any, Data) {
     do {
-      return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return (try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), data)
     } catch {
       if let cleaned = replacingNonFiniteTokens(data),
          let value = try? JSONSerialization.jsonObject(with: cleaned, options: [.fragmentsAllowed]) {
-        return value
+        return (value, cleaned)
       }
       let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error.localizedDescription)"
       throw MeasurementError(file: name, field: "JSON", message: "not valid JSON (\(detail))")

@@ -2,12 +2,16 @@
 // semicolons.
 //
 // Lines whose first character is `#`, `;`, `!` or `'` are comments; a wavelength stated in one ("wavelength =
-// 1.5406", "lambda: 1.54") is kept. A line before the data whose first field is not a number is a header row,
+// 1.5406", "lambda: 1.54") is kept, and `key: value` / `key = value` comments before the data become metadata,
+// except the ones xrdsim's writer puts there for fields: `radiation: λ weight name, …`, `counting time: t s`,
+// `intensity unit: counts|cps|arbitrary`. A line before the data whose first field is not a number is a header row,
 // and its names choose the columns (as does a comment line just before the data with one name per column,
 // `# Two-Theta Intensity Error`): 2θ ("twotheta", "2theta", "tth", "angle", …), intensity ("intensity",
 // "counts", "y", …), e.s.d. ("esd", "sigma", "error", …) and a scan number ("imagenum", "scan"), whose changes
 // split the file into scans (xrdpattern's `data.dat`: two integrated images). Without names, columns 1 and 2
-// are 2θ and intensity, and a third is the e.s.d. when the data have exactly three columns. A `d`/`dspacing` or
+// are 2θ and intensity, and a third is the e.s.d. when the data have exactly three columns and its values can be
+// uncertainties (non-negative, the median below half the intensity; autoxrd's mixture files carry a smoothed
+// background there, which is left out and noted in metadata "column 3"). A `d`/`dspacing` or
 // `q` column gives the wavelength by λ = 2d sinθ or λ = 4π sinθ / q. Columns that stay constant within a scan
 // (monitor counts, date) are kept as metadata. A file whose 2θ falls throughout is reversed; one whose 2θ falls
 // back (overlapping segments, as in xrdpattern's `single.csv`) is sorted by 2θ, noted in metadata "2θ order".
@@ -30,6 +34,10 @@ enum PlainTextReader {
   static func read(_ data: Data, name: String, format: MeasuredFormat) throws(MeasurementError) -> [MeasuredPattern] {
     guard let text = TextBuffer(data) else { throw MeasurementError(file: name, message: "not a text file (binary data)") }
     var wavelength: Double?
+    var statedLines: [EmissionLine]?
+    var countingTime: Double?
+    var statedUnit: MeasuredPattern.IntensityUnit?
+    var commentMetadata: [String: String] = [:]
     var lastComment: [String]?
     var names: [String]?
     var columns: Columns?
@@ -42,6 +50,14 @@ enum PlainTextReader {
       guard let first = text.firstByte(range) else { continue }
       if first == 0x23 || first == 0x3B || first == 0x21 || first == 0x27 {      // # ; ! '
         let comment = text.string(range)
+        if columns == nil, let (key, value) = GSASReader.keyValue(String(comment.drop { "#;!' ".contains($0) })) {
+          switch key.lowercased() {
+          case "radiation": statedLines = radiationLines(value)
+          case "counting time": countingTime = Double(value.split(separator: " ").first ?? "")
+          case "intensity unit": statedUnit = MeasuredPattern.IntensityUnit(rawValue: value)
+          default: commentMetadata[key] = value
+          }
+        }
         if wavelength == nil { wavelength = statedWavelength(in: comment) }
         if columns == nil {
           let words = comment.drop { "#;!' ".contains($0) }.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
@@ -107,14 +123,21 @@ enum PlainTextReader {
       }
     }
     if !current.twoTheta.isEmpty { scans.append(current) }
-    guard let columns, !scans.isEmpty else { throw MeasurementError(file: name, message: "no data lines (two or more numbers per line)") }
+    guard var columns, !scans.isEmpty else { throw MeasurementError(file: name, message: "no data lines (two or more numbers per line)") }
 
     var result: [MeasuredPattern] = []
+    var thirdColumnNote: String?
+    if columns.sigmaGuessed, !scans.allSatisfy({ looksLikeUncertainty($0.sigma, of: $0.intensity) }) {
+      // A third column of values like the intensities (autoxrd's mixtures: a smoothed background) is no e.s.d.
+      columns.sigma = nil
+      thirdColumnNote = "not read: its values are not uncertainties of the intensities"
+    }
     for var scan in scans {
       if scan.twoTheta.count > 1, scan.twoTheta.first! > scan.twoTheta.last! {
         scan.twoTheta.reverse(); scan.intensity.reverse(); scan.sigma.reverse()
       }
-      var metadata: [String: String] = [:]
+      var metadata = commentMetadata
+      if let thirdColumnNote { metadata["column 3"] = thirdColumnNote }
       let restarts = (1..<max(scan.twoTheta.count, 1)).filter { scan.twoTheta[$0] < scan.twoTheta[$0 - 1] }
       if !restarts.isEmpty {
         // Overlapping segments in one file (xrdpattern's single.csv): one pattern, points sorted by 2θ.
@@ -130,27 +153,37 @@ enum PlainTextReader {
         if let value = scan.extras[k], let names, column < names.count { metadata[names[column]] = value }
       }
       var lines: [EmissionLine] = []
-      if let wavelength {
+      if let statedLines, !statedLines.isEmpty {
+        lines = statedLines
+      } else if let wavelength {
         lines = [EmissionLine(wavelength: wavelength)]
       } else if let derived = scan.derivedWavelength, derived.isFinite, derived > 0.01, derived < 10 {
         lines = [EmissionLine(wavelength: (derived * 1e5).rounded() / 1e5)]
         metadata["wavelength source"] = "derived from the \(names?[columns.dSpacing ?? columns.q ?? 0] ?? "d") column"
       }
-      var unit = MeasuredPattern.IntensityUnit.arbitrary
-      if let names {
+      var unit = statedUnit ?? .arbitrary
+      if statedUnit == nil, let names {
         let intensityName = names[columns.intensity]
         if intensityName.hasPrefix("count") { unit = .counts }
         if intensityName == "cps" || intensityName == "counts/s" { unit = .countsPerSecond }
       }
-      var missing = ["counting time"]
+      var missing = countingTime == nil ? ["counting time"] : []
       if lines.isEmpty { missing.append("wavelength") }
       if columns.sigma == nil { missing.append("e.s.d.") }
       if unit == .arbitrary { missing.append("intensity unit") }
       result.append(MeasuredPattern(
         twoTheta: scan.twoTheta, intensity: scan.intensity, sigma: columns.sigma == nil ? nil : scan.sigma,
-        radiation: lines, intensityUnit: unit, format: format, source: name, metadata: metadata, missing: missing))
+        radiation: lines, countingTime: countingTime, intensityUnit: unit, format: format, source: name, metadata: metadata, missing: missing))
     }
     return result
+  }
+
+  /// Whether `sigma` can be the e.s.d.s of `intensity`: non-negative, and for the median point below half the
+  /// intensity (counting statistics give √I, far below I for I > 4).
+  static func looksLikeUncertainty(_ sigma: [Double], of intensity: [Double]) -> Bool {
+    guard sigma.count == intensity.count, sigma.allSatisfy({ $0 >= 0 }) else { return false }
+    let ratios = zip(sigma, intensity).compactMap { s, i in abs(i) > 0 ? s / abs(i) : nil }.sorted()
+    return ratios.isEmpty || ratios[ratios.count / 2] < 0.5
   }
 
   /// Whether `range` of `text` holds the byte `byte`.
@@ -172,6 +205,8 @@ enum PlainTextReader {
   private struct Columns {
     var twoTheta = 0, intensity = 1
     var sigma: Int?, scan: Int?, dSpacing: Int?, q: Int?
+    /// Whether the e.s.d. column is only a guess from position (a third unnamed column).
+    var sigmaGuessed = false
     /// Columns not otherwise used (kept as metadata when constant within a scan).
     var extra: [Int] = []
     /// The highest column index a data line must have.
@@ -179,7 +214,7 @@ enum PlainTextReader {
 
     init(names: [String]?, count: Int) {
       guard let names, names.count <= count + 1 else {
-        if count == 3 { sigma = 2 }
+        if count == 3 { sigma = 2; sigmaGuessed = true }
         return
       }
       func find(_ set: Set<String>) -> Int? { names.firstIndex { set.contains($0) } }
@@ -190,12 +225,22 @@ enum PlainTextReader {
         intensity = twoTheta == 0 ? 1 : 0
       }
       sigma = find(PlainTextReader.sigmaNames)
-      if sigma == nil && names.count == 3 && count == 3 && twoTheta == 0 && intensity == 1 { sigma = 2 }
+      if sigma == nil && names.count == 3 && count == 3 && twoTheta == 0 && intensity == 1 { sigma = 2; sigmaGuessed = true }
       scan = find(PlainTextReader.scanNames)
       dSpacing = find(PlainTextReader.dSpacingNames)
       q = find(PlainTextReader.qNames)
       let used = Set([twoTheta, intensity, sigma, scan].compactMap { $0 })
       extra = names.indices.filter { !used.contains($0) && $0 < count }
+    }
+  }
+
+  /// Emission lines written as "λ weight [name], …" (the `# radiation:` comment of xrdsim's column files).
+  static func radiationLines(_ text: String) -> [EmissionLine] {
+    text.split(separator: ",").compactMap { item in
+      let words = item.split(separator: " ")
+      guard let lambda = words.first.flatMap({ Double($0) }), lambda > 0 else { return nil }
+      let weight = words.count > 1 ? Double(words[1]) ?? 1 : 1
+      return EmissionLine(wavelength: lambda, weight: weight, name: words.count > 2 ? words[2...].joined(separator: " ") : nil)
     }
   }
 

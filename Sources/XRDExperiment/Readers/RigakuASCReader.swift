@@ -117,7 +117,7 @@ enum RigakuASCReader {
       if unit.hasPrefix("sec") {
         countingTime = speed
       } else if unit.contains("min"), let step = header["STEP"].flatMap(Double.init) {
-        countingTime = abs(step) / speed * 60
+        countingTime = abs(step) * 60 / speed
       }
     }
     let unitY = header["YUNIT"]?.lowercased()

@@ -108,7 +108,7 @@ enum RigakuRASReader {
     if let speed = header["MEAS_SCAN_SPEED"].flatMap(Double.init), speed > 0 {
       let unit = header["MEAS_SCAN_SPEED_UNIT"]?.lowercased() ?? ""
       if unit.contains("deg/min") || unit.contains("°/min"), let step = header["MEAS_SCAN_STEP"].flatMap(Double.init) {
-        countingTime = abs(step) / speed * 60
+        countingTime = abs(step) * 60 / speed
       } else if unit.hasPrefix("s") {
         countingTime = speed
       }

@@ -5,7 +5,7 @@
 // Keys before the first range apply to every range (`_WL1`, `_WL2`, `_WLRATIO`, `_ANODE`, `_SAMPLE`, …); each
 // range's own keys (`_DRIVE`, `_STEPTIME`, `_STEPSIZE`, `_START`) start after the previous range's data.
 // Explicit 2θ values are printed to 4 significant digits by some converters (3.016 for 3.01559); when
-// every explicit angle lies within 0.3 steps of `_START` + i·`_STEPSIZE`, that exact axis is used instead
+// every explicit angle lies within 0.4 steps of `_START` + i·`_STEPSIZE`, that exact axis is used instead
 // (metadata "2θ from" says which). Wavelengths `_WL1` (Kα1), `_WL2` (Kα2, weight `_WLRATIO`, 0.5 if absent);
 // `_WL3` (Kβ) is kept as metadata only (usually filtered). Counting time `_STEPTIME`.
 // Not done: the binary-derived `_FILEVERSION=1` layouts with area-detector frames.
@@ -46,9 +46,9 @@ enum UXDReader {
       case .explicit:
         if let start, let step, step > 0 {
           let exact = (0..<values.count).map { start + Double($0) * step }
-          if zip(exact, twoTheta).allSatisfy({ abs($0 - $1) <= 0.3 * step }) {
+          if zip(exact, twoTheta).allSatisfy({ abs($0 - $1) <= 0.4 * step }) {
             twoTheta = exact
-            axisSource = "_START + i·_STEPSIZE (explicit angles agree within 0.3 steps)"
+            axisSource = "_START + i·_STEPSIZE (explicit angles agree within 0.4 steps)"
           }
         }
       }
