@@ -104,22 +104,27 @@ public enum PhaseIdentification {
     }
     screened.sort { $0.score > $1.score }
 
-    // 2. Quick fits of the best.
+    // 2. Quick fits of the best, on the pattern binned to ≥ 0.02° (lab) / 0.002° (synchrotron) steps.
     var options2 = PatternFit.Options()
     options2.quick = true
     options2.maximumIterations = 40
+    options2.backgroundTerms = 8
+    let fitted = Self.binned(pattern, toStep: (radiation.max { $0.weight < $1.weight }?.wavelength ?? 1.54) < 1 ? 0.002 : 0.02)
     let backgroundRwp = screen.backgroundRwp
     func fit(_ indices: [Int]) -> PatternFit.Result? {
-      try? PatternFit.fit(indices.map { library[$0] }, to: pattern, instrument: instrument, options: options2)
+      guard let result = try? PatternFit.fit(indices.map { library[$0] }, to: fitted, instrument: instrument, options: options2),
+            result.parameters.filter({ $0.name.hasPrefix("scale") }).allSatisfy({ $0.value > 0 })
+      else { return nil }
+      return result
     }
-    var fitted: [Int: PatternFit.Result] = [:]
+    var results: [Int: PatternFit.Result] = [:]
     var fits = 0
     let bestScreen = screened.first?.score ?? 0
     for entry in screened.prefix(options.candidatesToFit) where entry.score >= options.screenFraction * bestScreen {
       fits += 1
-      if let result = fit([entry.index]) { fitted[entry.index] = result }
+      if let result = fit([entry.index]) { results[entry.index] = result }
     }
-    guard let best = fitted.min(by: { $0.value.indices.rwp < $1.value.indices.rwp }) else {
+    guard let best = results.min(by: { $0.value.indices.rwp < $1.value.indices.rwp }) else {
       return Result(candidates: [], backgroundRwp: backgroundRwp, mixtureRwp: .nan, screened: library.count,
                     fitted: fits, seconds: (ContinuousClock.now - clock).seconds)
     }
@@ -131,7 +136,8 @@ public enum PhaseIdentification {
     while mixture.count < options.maximumPhases {
       let residual = screen.residual(observed: mixtureResult)
       var ranked: [(index: Int, score: Double)] = []
-      for (index, _) in library.enumerated() where !mixture.contains(index) {
+      for (index, crystal) in library.enumerated() where !mixture.contains(index)
+        && !mixture.contains(where: { Self.sameStructure(library[$0], crystal) }) {
         ranked.append((index, screen.score(sticks[index]!, against: residual).score))
       }
       ranked.sort { $0.score > $1.score }
@@ -161,7 +167,7 @@ public enum PhaseIdentification {
         weightFraction: mixtureResult.weightFractions[position], cell: mixtureResult.cells[position],
         shift: shiftParameter(mixtureResult)))
     }
-    let others = fitted.filter { !mixture.contains($0.key) }.sorted { $0.value.indices.rwp < $1.value.indices.rwp }
+    let others = results.filter { !mixture.contains($0.key) }.sorted { $0.value.indices.rwp < $1.value.indices.rwp }
     for (index, result) in others {
       let s = screenOf[index]!
       candidates.append(Candidate(index: index, crystal: library[index], score: score(result.indices.rwp),
@@ -171,6 +177,39 @@ public enum PhaseIdentification {
     return Result(candidates: Array(candidates.prefix(max(options.top, mixture.count))), backgroundRwp: backgroundRwp,
                   mixtureRwp: mixtureResult.indices.rwp, screened: library.count, fitted: fits,
                   seconds: (ContinuousClock.now - clock).seconds)
+  }
+
+  /// The same compound in the same structure type: formula and space-group number (duplicates in a library).
+  static func sameStructure(_ a: Crystal, _ b: Crystal) -> Bool {
+    a.formula() == b.formula() && a.spaceGroup?.number == b.spaceGroup?.number
+  }
+
+  /// `pattern` with every `factor` consecutive points merged (mean 2θ, mean intensity, σ of the mean), where
+  /// factor = ⌊step / the pattern's step⌋; the pattern itself when that is 1.
+  static func binned(_ pattern: MeasuredPattern, toStep step: Double) -> MeasuredPattern {
+    let factor = Int(step / max(pattern.meanStep, 1e-9))
+    guard factor > 1, pattern.count >= 40 * factor else { return pattern }
+    var result = pattern
+    result.twoTheta = []; result.intensity = []
+    var sigma: [Double] = []
+    var i = 0
+    while i + factor <= pattern.count {
+      var x = 0.0, y = 0.0, variance = 0.0
+      for j in i..<(i + factor) {
+        x += pattern.twoTheta[j]
+        y += pattern.intensity[j]
+        let s = pattern.sigma?[j] ?? max(pattern.intensity[j], 1).squareRoot()
+        variance += s * s
+      }
+      let n = Double(factor)
+      result.twoTheta.append(x / n)
+      result.intensity.append(y / n)
+      sigma.append(variance.squareRoot() / n)
+      i += factor
+    }
+    result.sigma = pattern.sigma == nil && pattern.intensityUnit != .counts && pattern.intensity.allSatisfy({ $0 < 1 })
+      ? nil : sigma
+    return result
   }
 
   static func shiftParameter(_ result: PatternFit.Result) -> (name: String, value: Double)? {
@@ -208,10 +247,15 @@ struct Screen {
     var net = [Double](repeating: 0, count: binCount), counts = [Double](repeating: 0, count: binCount)
     for i in x.indices {
       let bin = min(binCount - 1, max(0, Int(((x[i] - x[0]) / Self.binWidth).rounded())))
-      net[bin] += max(0, y[i] - background[i])
+      net[bin] += y[i] - background[i]
       counts[bin] += 1
     }
-    for k in net.indices where counts[k] > 0 { net[k] = (net[k] / counts[k]).squareRoot() }
+    // Bin means of the net signal, less two standard errors of the bin's background counts: noise is no signal.
+    for k in net.indices where counts[k] > 0 {
+      let mean = net[k] / counts[k]
+      let b = background[min(x.count - 1, Int(Double(k) * Self.binWidth / max(pattern.meanStep, 1e-9)))]
+      net[k] = Self.transform(max(0, mean - 2 * (max(b, 1) / counts[k]).squareRoot()))
+    }
     observed = Self.normalized(net)
     var residual = 0.0, total = 0.0
     for i in y.indices {
@@ -221,6 +265,10 @@ struct Screen {
     }
     backgroundRwp = total > 0 ? (residual / total).squareRoot() : .nan
   }
+
+  /// The intensity transform before comparing (a power < 1 lets weak lines count).
+  static let power = 0.5
+  static func transform(_ x: Double) -> Double { power == 1 ? x : pow(x, power) }
 
   static func normalized(_ v: [Double]) -> [Double] {
     let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -263,7 +311,7 @@ struct Screen {
       }
       var dot = 0.0, norm = 0.0
       for k in drawn.indices {
-        let v = drawn[k].squareRoot()
+        let v = Self.transform(drawn[k])
         dot += v * target[k]
         norm += v * v
       }
@@ -281,7 +329,10 @@ struct Screen {
       net[bin] += max(0, fit.observed[i] - fit.calculated[i])
       counts[bin] += 1
     }
-    for k in net.indices where counts[k] > 0 { net[k] = (net[k] / counts[k]).squareRoot() }
+    for k in net.indices where counts[k] > 0 {
+      let mean = net[k] / counts[k]
+      net[k] = Self.transform(max(0, mean - 2 * (max(mean, 1) / counts[k]).squareRoot()))
+    }
     return Self.normalized(net)
   }
 }
