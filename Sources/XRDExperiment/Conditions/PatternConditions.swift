@@ -1,0 +1,206 @@
+// What one measured pattern says about the conditions it was measured under, in the generator's terms
+// (PatternRecipe / PatternComposer of XRDCorpus): scan, background level and shape, counting noise, peak widths.
+//
+// Steps (intensities first divided by a rough gain g₀, the median over all points of the lag-3 second
+// differences' z², so that they are count-like whatever the file's unit; everything below is in those units):
+// 1. A rough SNIP background (window 1.5°), candidate peaks on it, and a typical FWHM: the median of the
+//    half-height widths of the ten strongest.
+// 2. SNIP (SNIPBackground.swift) with the window 3 × that FWHM (5 points … 2.5°), then three rounds of: mask
+//    the points within 1.5 FWHM of where the smoothed residual stands > 4 robust σ above 0, and raise the
+//    background by the median residual of the other points (clipping leaves SNIP about one σ low).
+// 3. Noise (NoiseEstimate.swift) on the unmasked points: the gain g, so noise counts = H / g.
+// 4. H, the strongest point of the net signal (3-point mean of y − B): the generator's "strongest Bragg
+//    point". Background level c₀/H with c₀ from the shape fit (BackgroundShape.swift); background fraction
+//    Σ B / Σ y over the scan.
+// 5. Isolated peaks fitted with the pattern's emission lines (FittedPeak.swift).
+// The generator's quantities, so that estimating them again on a generated pattern closes the loop:
+// `augment.background.level` = c₀/H, `augment.noise_counts` = H/g (Poisson counts at the strongest peak).
+// Not done: non-uniform scans (rejected), scans with fewer than 200 points (rejected), patterns whose
+// intensities had their background subtracted (the gain is then wrong, see NoiseEstimate.swift).
+
+import Foundation
+public import XRDDiffraction
+
+/// The conditions of one measured pattern.
+public struct PatternConditions: Sendable, Codable {
+  /// The pattern's ``MeasuredPattern/source``.
+  public var source: String
+  /// Scan: first and last 2θ and step, degrees; number of points.
+  public var twoThetaStart: Double
+  public var twoThetaStop: Double
+  public var step: Double
+  public var pointCount: Int
+  /// The typical FWHM of step 1 and the SNIP window used, degrees.
+  public var typicalFWHM: Double
+  public var snipWindow: Double
+  /// Σ background / Σ intensity over the scan.
+  public var backgroundFraction: Double
+  /// H: net intensity of the strongest peak point, in the pattern's units.
+  public var peakHeight: Double
+  /// The background's fitted shape (c₀ in the pattern's units); nil when it could not be fitted.
+  public var shape: BackgroundShape?
+  /// c₀ / H: the generator's `background.level`.
+  public var backgroundLevel: Double?
+  /// The counting noise (gain in the pattern's units per count); nil when too few peak-free points.
+  public var noise: NoiseEstimate?
+  /// H / gain: effective Poisson counts at the strongest peak, the generator's `noise_counts`.
+  public var noiseCounts: Double?
+  /// Fraction of points masked as peaks.
+  public var peakFraction: Double
+  /// The isolated peaks fitted (heights and areas in the pattern's units).
+  public var peaks: [FittedPeak]
+  /// The emission lines the peaks were fitted with, and whether they were assumed (the file states none).
+  public var wavelengths: [Double]
+  public var lineWeights: [Double]
+  public var radiationAssumed: Bool
+  /// The estimated background at each point, in the pattern's units (not encoded).
+  public var background: [Double] = []
+
+  enum CodingKeys: String, CodingKey {
+    case source, twoThetaStart, twoThetaStop, step, pointCount, typicalFWHM, snipWindow, backgroundFraction
+    case peakHeight, shape, backgroundLevel, noise, noiseCounts, peakFraction, peaks, wavelengths, lineWeights
+    case radiationAssumed
+  }
+
+  /// The emission lines as ``EmissionLine`` values.
+  public var radiation: [EmissionLine] {
+    zip(wavelengths, lineWeights).map { EmissionLine(wavelength: $0, weight: $1) }
+  }
+
+  /// Estimates the conditions of `pattern`.
+  ///
+  /// - Parameter assumedRadiation: the emission lines to fit peaks with when the file states none.
+  /// - Throws: ``MeasurementError`` (naming the file) for fewer than 200 points, a scan that is not uniform or
+  ///   not ascending, non-finite intensities, or intensities without noise (no count scale can be found).
+  public init(pattern: MeasuredPattern, assumedRadiation: [EmissionLine]) throws(MeasurementError) {
+    let name = pattern.source
+    let n = pattern.count
+    guard n >= 200 else {
+      throw MeasurementError(file: name, field: "2θ", message: "\(n) points; estimating conditions needs at least 200")
+    }
+    let x = pattern.twoTheta
+    let step = pattern.meanStep
+    guard step > 0, pattern.isUniform(tolerance: 0.01) else {
+      throw MeasurementError(file: name, field: "2θ", message: "the scan is not uniform and ascending; conditions need equal steps")
+    }
+    if let bad = pattern.intensity.firstIndex(where: { !$0.isFinite }) {
+      throw MeasurementError(file: name, field: "intensity", message: "point \(bad + 1) (2θ = \(x[bad])) is not a finite number")
+    }
+    try self.init(checked: pattern, assumedRadiation: assumedRadiation, x: x, step: step)
+  }
+
+  private init(checked pattern: MeasuredPattern, assumedRadiation: [EmissionLine], x: [Double], step: Double)
+    throws(MeasurementError) {
+    let name = pattern.source
+    let n = pattern.count
+    let raw = pattern.intensity
+    let lag = 3
+    let clock = ContinuousClock(); var t = clock.now
+    func tick(_ what: String) { let now = clock.now; print("  ", what, now - t); t = now }
+
+    // Count scale g₀.
+    let level = movingAverage(raw, halfWidth: 2)
+    var z2: [Double] = []
+    for i in lag..<(n - lag) {
+      let e = level[i - lag] + 4 * level[i] + level[i + lag]
+      guard e > 0 else { continue }
+      let d = raw[i - lag] - 2 * raw[i] + raw[i + lag]
+      z2.append(d * d / e)
+    }
+    z2.sort()
+    let g0 = z2.isEmpty ? 0 : z2[z2.count / 2] / 0.454936
+    guard g0 > 0, g0.isFinite else {
+      throw MeasurementError(file: name, field: "intensity",
+                             message: "no point-to-point noise (or no positive intensities): the count scale cannot be estimated")
+    }
+    let y = raw.map { $0 / g0 }
+
+    tick("g0")
+    // 1. Rough background and typical FWHM.
+    let rough = SNIPBackground(window: Int((1.5 / step).rounded())).background(of: y)
+    let roughNet = movingAverage(zip(y, rough).map { $0 - $1 }, halfWidth: 1)
+    let candidates = FittedPeak.candidates(net: roughNet, background: rough, gain: 1, threshold: 8,
+                                           spacing: max(2, Int((0.15 / step).rounded())))
+    let widths = candidates.prefix(10).map {
+      FittedPeak.halfHeightWidth(net: roughNet, at: $0, step: step, limit: Int((2 / step).rounded()))
+    }.sorted()
+    let typical = widths.isEmpty ? max(0.1, 5 * step) : widths[widths.count / 2]
+    let window = min(max(5, Int((3 * typical / step).rounded())), max(5, Int((2.5 / step).rounded())))
+
+    tick("rough")
+    // 2. SNIP and offset.
+    var background = SNIPBackground(window: window).background(of: y)
+    var mask = [Bool](repeating: true, count: n)
+    let dilation = max(1, Int((1.5 * typical / step).rounded()))
+    let smoothing = max(1, Int((typical / step / 4).rounded()))
+    for _ in 0..<3 {
+      let residual = (0..<n).map { y[$0] - background[$0] }
+      let smooth = movingAverage(residual, halfWidth: smoothing)
+      let z = (0..<n).map { smooth[$0] / max(background[$0], 1).squareRoot() }
+      let sorted = z.sorted()
+      let median = sorted[n / 2]
+      let mad = z.map { abs($0 - median) }.sorted()[n / 2] * 1.4826
+      var peak = [Bool](repeating: false, count: n)
+      if mad > 0 {
+        for i in 0..<n where (z[i] - median) / mad > 4 {
+          for j in max(0, i - dilation)...min(n - 1, i + dilation) { peak[j] = true }
+        }
+      }
+      mask = peak.map { !$0 }
+      let free = (0..<n).filter { mask[$0] }.map { residual[$0] }.sorted()
+      guard !free.isEmpty else { break }
+      let offset = free[free.count / 2]
+      background = background.map { $0 + offset }
+    }
+    background = background.map { max($0, 0) }
+
+    tick("snip+mask")
+    // 3. Noise.
+    let noise = NoiseEstimate(intensity: y, background: background, mask: mask, lag: lag)
+    tick("noise")
+    // 4. Strongest peak point, fraction, shape.
+    let net = movingAverage(zip(y, background).map { $0 - $1 }, halfWidth: 1)
+    let height = net.max() ?? 0
+    let total = y.reduce(0, +)
+    let shape = BackgroundShape(twoTheta: x, background: background)
+
+    tick("shape")
+    // 5. Peaks.
+    let lines = pattern.radiation.isEmpty ? assumedRadiation : pattern.radiation
+    let peaks = noise.map {
+      FittedPeak.fit(twoTheta: x, intensity: y, background: background, gain: $0.gain, radiation: lines, typicalFWHM: typical)
+    } ?? []
+
+    tick("peaks")
+    source = name
+    twoThetaStart = x[0]
+    twoThetaStop = x[n - 1]
+    self.step = step
+    pointCount = n
+    typicalFWHM = typical
+    snipWindow = Double(window) * step
+    backgroundFraction = total > 0 ? background.reduce(0, +) / total : 0
+    peakHeight = height * g0
+    if var s = shape { s.c0 *= g0; self.shape = s } else { self.shape = nil }
+    backgroundLevel = shape.flatMap { height > 0 ? $0.c0 / height : nil }
+    if var noise {
+      noiseCounts = height > 0 ? height / noise.gain : nil
+      noise.gain *= g0
+      self.noise = noise
+    } else {
+      self.noise = nil
+      noiseCounts = nil
+    }
+    peakFraction = Double(mask.filter { !$0 }.count) / Double(n)
+    self.peaks = peaks.map { p in
+      var q = p
+      q.area *= g0
+      q.height *= g0
+      return q
+    }
+    wavelengths = lines.map(\.wavelength)
+    lineWeights = lines.map(\.weight)
+    radiationAssumed = pattern.radiation.isEmpty
+    self.background = background.map { $0 * g0 }
+  }
+}
