@@ -164,12 +164,11 @@ public struct FittedPeak: Sendable, Hashable, Codable {
   static func candidates(net: [Double], background: [Double], gain: Double, threshold: Double, spacing: Int) -> [Int] {
     let n = net.count
     let z = (0..<n).map { net[$0] / (gain * max(background[$0], gain)).squareRoot() }
-    let sorted = z.sorted()
-    let median = sorted[n / 2]
-    let mad = z.map { abs($0 - median) }.sorted()[n / 2] * 1.4826
+    let center = median(z) ?? 0
+    let mad = (median(z.map { abs($0 - center) }) ?? 0) * 1.4826
     guard mad > 0 else { return [] }
     var maxima: [Int] = []
-    for i in 1..<(n - 1) where (z[i] - median) / mad > threshold && net[i] >= net[i - 1] && net[i] > net[i + 1] {
+    for i in 1..<(n - 1) where (z[i] - center) / mad > threshold && net[i] >= net[i - 1] && net[i] > net[i + 1] {
       maxima.append(i)
     }
     maxima.sort { net[$0] > net[$1] }
@@ -280,17 +279,5 @@ public struct FittedPeak: Sendable, Hashable, Codable {
           abs(p[0] - start) < width else { return nil }
     return FittedPeak(twoTheta: p[0], fwhm: gamma, fwhmUncertainty: relative * gamma, eta: eta, area: p[3],
                       height: height, reducedChiSquared: reduced)
-  }
-}
-
-/// Moving average with half-width h (window 2h + 1, shrinking at the ends).
-func movingAverage(_ values: [Double], halfWidth h: Int) -> [Double] {
-  let n = values.count
-  guard h > 0, n > 0 else { return values }
-  var prefix = [Double](repeating: 0, count: n + 1)
-  for i in 0..<n { prefix[i + 1] = prefix[i] + values[i] }
-  return (0..<n).map { i in
-    let lo = max(0, i - h), hi = min(n - 1, i + h)
-    return (prefix[hi + 1] - prefix[lo]) / Double(hi - lo + 1)
   }
 }

@@ -106,8 +106,7 @@ public struct NoiseEstimate: Sendable, Hashable, Codable {
   /// nil for an empty list.
   static func trimmedVariance(_ z2: [Double]) -> Double? {
     guard !z2.isEmpty else { return nil }
-    let sorted = z2.sorted()
-    var g = sorted[sorted.count / 2] / 0.454936
+    var g = (median(z2) ?? 0) / 0.454936
     guard g > 0 else { return 0 }
     for _ in 0..<3 {
       let limit = 9 * g

@@ -95,8 +95,6 @@ public struct PatternConditions: Sendable, Codable {
     let n = pattern.count
     let raw = pattern.intensity
     let lag = 3
-    let clock = ContinuousClock(); var t = clock.now
-    func tick(_ what: String) { let now = clock.now; print("  ", what, now - t); t = now }
 
     // Count scale g₀.
     let level = movingAverage(raw, halfWidth: 2)
@@ -107,15 +105,13 @@ public struct PatternConditions: Sendable, Codable {
       let d = raw[i - lag] - 2 * raw[i] + raw[i + lag]
       z2.append(d * d / e)
     }
-    z2.sort()
-    let g0 = z2.isEmpty ? 0 : z2[z2.count / 2] / 0.454936
+    let g0 = (median(z2) ?? 0) / 0.454936
     guard g0 > 0, g0.isFinite else {
       throw MeasurementError(file: name, field: "intensity",
                              message: "no point-to-point noise (or no positive intensities): the count scale cannot be estimated")
     }
     let y = raw.map { $0 / g0 }
 
-    tick("g0")
     // 1. Rough background and typical FWHM.
     let rough = SNIPBackground(window: Int((1.5 / step).rounded())).background(of: y)
     let roughNet = movingAverage(zip(y, rough).map { $0 - $1 }, halfWidth: 1)
@@ -127,7 +123,6 @@ public struct PatternConditions: Sendable, Codable {
     let typical = widths.isEmpty ? max(0.1, 5 * step) : widths[widths.count / 2]
     let window = min(max(5, Int((3 * typical / step).rounded())), max(5, Int((2.5 / step).rounded())))
 
-    tick("rough")
     // 2. SNIP and offset.
     var background = SNIPBackground(window: window).background(of: y)
     var mask = [Bool](repeating: true, count: n)
@@ -137,41 +132,29 @@ public struct PatternConditions: Sendable, Codable {
       let residual = (0..<n).map { y[$0] - background[$0] }
       let smooth = movingAverage(residual, halfWidth: smoothing)
       let z = (0..<n).map { smooth[$0] / max(background[$0], 1).squareRoot() }
-      let sorted = z.sorted()
-      let median = sorted[n / 2]
-      let mad = z.map { abs($0 - median) }.sorted()[n / 2] * 1.4826
-      var peak = [Bool](repeating: false, count: n)
-      if mad > 0 {
-        for i in 0..<n where (z[i] - median) / mad > 4 {
-          for j in max(0, i - dilation)...min(n - 1, i + dilation) { peak[j] = true }
-        }
-      }
+      let center = median(z) ?? 0
+      let mad = (median(z.map { abs($0 - center) }) ?? 0) * 1.4826
+      let peak = mad > 0 ? dilate(z.map { ($0 - center) / mad > 4 }, radius: dilation) : [Bool](repeating: false, count: n)
       mask = peak.map { !$0 }
-      let free = (0..<n).filter { mask[$0] }.map { residual[$0] }.sorted()
-      guard !free.isEmpty else { break }
-      let offset = free[free.count / 2]
+      guard let offset = median((0..<n).filter { mask[$0] }.map { residual[$0] }) else { break }
       background = background.map { $0 + offset }
     }
     background = background.map { max($0, 0) }
 
-    tick("snip+mask")
     // 3. Noise.
     let noise = NoiseEstimate(intensity: y, background: background, mask: mask, lag: lag)
-    tick("noise")
     // 4. Strongest peak point, fraction, shape.
     let net = movingAverage(zip(y, background).map { $0 - $1 }, halfWidth: 1)
     let height = net.max() ?? 0
     let total = y.reduce(0, +)
     let shape = BackgroundShape(twoTheta: x, background: background)
 
-    tick("shape")
     // 5. Peaks.
     let lines = pattern.radiation.isEmpty ? assumedRadiation : pattern.radiation
     let peaks = noise.map {
       FittedPeak.fit(twoTheta: x, intensity: y, background: background, gain: $0.gain, radiation: lines, typicalFWHM: typical)
     } ?? []
 
-    tick("peaks")
     source = name
     twoThetaStart = x[0]
     twoThetaStop = x[n - 1]
