@@ -52,11 +52,11 @@ extension ConditionsEstimate {
   public var augmentation: Augmentation {
     var a = Augmentation()
     if let widths {
-      a.u = .fixed(widths.u)
-      a.v = .fixed(widths.v)
+      a.u = .fixed(Self.round(widths.u, 4))
+      a.v = .fixed(Self.round(widths.v, 4))
       a.w = Self.location(widths.w.compactMap { $0 })
       a.x = Self.location(widths.x.compactMap { $0 })
-      a.y = .fixed(widths.y)
+      a.y = .fixed(Self.round(widths.y, 4))
     }
     a.crystalliteSize = nil
     a.microstrain = nil
@@ -197,7 +197,8 @@ extension ConditionsEstimate {
   static func round(_ x: Double, _ digits: Int, _ rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> Double {
     guard x != 0, x.isFinite else { return x }
     let scale = pow(10, Double(digits) - (log10(abs(x))).rounded(.down) - 1)
-    return (x * scale).rounded(rule) / scale
+    // Through the decimal text, so that the value is exactly what the YAML will say.
+    return Double(String(format: "%.\(digits)g", (x * scale).rounded(rule) / scale)) ?? x
   }
 
   /// A number as YAML reads it back: integers without a point, others with up to `digits` significant digits.

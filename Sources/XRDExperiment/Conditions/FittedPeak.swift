@@ -136,6 +136,30 @@ public struct FittedPeak: Sendable, Hashable, Codable {
     return peaks.sorted { $0.twoTheta < $1.twoTheta }
   }
 
+  /// The fitted peaks' pseudo-Voigt profiles (all lines) summed on `twoTheta`, within 50 FWHM of each line.
+  public static func render(_ peaks: [FittedPeak], radiation: [EmissionLine], twoTheta: [Double]) -> [Double] {
+    let n = twoTheta.count
+    var total = [Double](repeating: 0, count: n)
+    guard n > 1 else { return total }
+    let first = twoTheta[0], step = (twoTheta[n - 1] - first) / Double(n - 1)
+    let gaussNorm = 2 * (M_LN2 / .pi).squareRoot()
+    for peak in peaks {
+      let gamma = peak.fwhm, eta = peak.eta
+      for line in lines(radiation) {
+        guard let center = position(of: line.ratio, reference: peak.twoTheta) else { continue }
+        let lo = max(0, Int(((center - 50 * gamma - first) / step).rounded(.down)))
+        let hi = min(n - 1, Int(((center + 50 * gamma - first) / step).rounded(.up)))
+        guard lo <= hi else { continue }
+        for i in lo...hi {
+          let u = (twoTheta[i] - center) / gamma
+          let u2 = 4 * u * u
+          total[i] += peak.area * line.weight * (eta * 2 / (.pi * gamma) / (1 + u2) + (1 - eta) * gaussNorm / gamma * exp(-M_LN2 * u2))
+        }
+      }
+    }
+    return total
+  }
+
   /// The lines as (wavelength ratio to the strongest, normalized weight), the strongest first.
   static func lines(_ radiation: [EmissionLine]) -> [(ratio: Double, weight: Double)] {
     guard let strongest = radiation.max(by: { $0.weight < $1.weight }), strongest.wavelength > 0 else {
