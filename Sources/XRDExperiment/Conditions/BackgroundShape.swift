@@ -4,7 +4,8 @@
 // B(2θ) ≈ Σ_{k=0…d} c_k T_k(x) + c₋₁·(2θ₀/2θ) + h·exp(−4 ln 2 (2θ − μ)²/Γ²), x mapped linearly from the
 // first to the last point onto [−1, 1] (as ``BackgroundModel/evaluate(at:)`` does), 2θ₀ the first point.
 // c_k, c₋₁ and h are linear; the hump's centre μ and FWHM Γ are searched on a grid (centres every 1/40 of
-// the scan inside it, FWHMs 3° … half the scan in 10 geometric steps), each point by least squares (normal equations, Cholesky) on
+// the scan inside it, FWHMs 3° … half the scan in 10 geometric steps, then a 9 × 9 grid a quarter step apart
+// around the best), each point by least squares (normal equations, Cholesky) on
 // the background sampled at ≤ 300 points (it is smooth). The hump is kept when it lowers the rms residual by
 // a quarter or more with h ≥ 0.05 c₀; the c/2θ term when its coefficient comes out ≥ 0.
 // In the generator's units: c_k/c₀ (`chebyshev`), c₋₁/c₀ (`inverse_two_theta`, relative to c₀ at the first
@@ -113,17 +114,27 @@ public struct BackgroundShape: Sendable, Hashable, Codable {
     guard var best = plain else { return nil }
     // Hump search on a grid of centres and widths.
     var humped: Candidate?
-    let fwhms = (0..<10).map { 3 * pow(max(1.01, half / 3), Double($0) / 9) }
+    func consider(center: Double, fwhm: Double) {
+      let column = xs.map { x -> Double in let u = (x - center) / fwhm; return exp(-4 * M_LN2 * u * u) }
+      guard let c = solve(base: baseColumns, gram: gram, rhs: rhs, extra: column) else { return }
+      let h = c[c.count - 1]
+      guard h > 0, c[0] > 0, h >= 0.05 * c[0] else { return }
+      if best.inverse && c[degree + 1] < 0 { return }
+      let r = rms(c, baseColumns + [column])
+      if humped == nil || r < humped!.rms { humped = Candidate(coefficients: c, inverse: best.inverse, hump: (center, fwhm), rms: r) }
+    }
+    let ratio = pow(max(1.01, half / 3), 1.0 / 9)
     for i in 1..<40 {
-      let center = first + (last - first) * Double(i) / 40
-      for fwhm in fwhms {
-        let column = xs.map { x -> Double in let u = (x - center) / fwhm; return exp(-4 * M_LN2 * u * u) }
-        guard let c = solve(base: baseColumns, gram: gram, rhs: rhs, extra: column) else { continue }
-        let h = c[c.count - 1]
-        guard h > 0, c[0] > 0, h >= 0.05 * c[0] else { continue }
-        if best.inverse && c[degree + 1] < 0 { continue }
-        let r = rms(c, baseColumns + [column])
-        if humped == nil || r < humped!.rms { humped = Candidate(coefficients: c, inverse: best.inverse, hump: (center, fwhm), rms: r) }
+      for k in 0..<10 { consider(center: first + (last - first) * Double(i) / 40, fwhm: 3 * pow(ratio, Double(k))) }
+    }
+    // Refinement: a 9 × 9 grid spanning one coarse step either way around the best.
+    if let coarse = humped?.hump {
+      for i in -4...4 {
+        for k in -4...4 where i != 0 || k != 0 {
+          let center = coarse.center + Double(i) / 4 * (last - first) / 40
+          guard center > first, center < last else { continue }
+          consider(center: center, fwhm: coarse.fwhm * pow(ratio, Double(k) / 4))
+        }
       }
     }
     if let h = humped, h.rms <= 0.75 * best.rms { best = h }
