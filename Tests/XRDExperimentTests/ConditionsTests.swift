@@ -214,8 +214,8 @@ enum Synthetic {
       let a = try #require(f(measured)), b = try #require(f(generated))
       return b.median / a.median
     }
-    // Measured (generated) medians when this was written: background fraction 0.915 (0.932), noise counts
-    // 2.25e4 (2.24e4), FWHM 0.161/0.168/0.199° (0.161/0.167/0.197°) at 30/60/90°; see README.
+    // Measured (generated) medians when this was written: background fraction 0.907 (0.927), level 0.078
+    // (0.075), noise counts 22 700 (22 900), FWHM 0.165/0.174/0.210° (0.173/0.181/0.215°) at 30/60/90°; README.
     let fraction = try ratio { $0.summary { $0.backgroundFraction } }
     let level = try ratio { $0.summary { $0.backgroundLevel } }
     let counts = try ratio { $0.summary { $0.noiseCounts } }
