@@ -124,6 +124,21 @@ enum Synthetic {
     #expect(abs(estimated / strongest - 1) < 0.04, "noise counts \(estimated) vs \(strongest)")
   }
 
+  @Test func countsAndCountsPerSecondGiveTheSameConditions() throws {
+    // SbI3: the same Bruker scan as counts (.xye) and as counts per second (.xy, counts / 76.8 s; SOURCE.md).
+    let folder = sharedData.appendingPathComponent("xrdconversion-bruker")
+    let lines = Synthetic.cuKa12  // Cu Kα1 1.5406 Å, Kα2 ratio 0.5 (SOURCE.md); the .xy files state no wavelength
+    let counts = try PatternConditions(pattern: MeasuredPattern(contentsOf: folder.appendingPathComponent("SbI3.xye")),
+                                       assumedRadiation: lines)
+    let cps = try PatternConditions(pattern: MeasuredPattern(contentsOf: folder.appendingPathComponent("SbI3.xy")),
+                                    assumedRadiation: lines)
+    let gainCounts = try #require(counts.noise?.gain), gainCPS = try #require(cps.noise?.gain)
+    #expect(abs(gainCPS * 76.8 / gainCounts - 1) < 0.02, "gains \(gainCPS) (cps), \(gainCounts) (counts)")
+    let a = try #require(counts.noiseCounts), b = try #require(cps.noiseCounts)
+    #expect(abs(a / b - 1) < 0.02, "noise counts \(a), \(b)")
+    #expect(abs(counts.backgroundFraction - cps.backgroundFraction) < 0.01)
+  }
+
   @Test func correlatedNoiseKeepsItsVariance() throws {
     // Two-point means of Poisson counts (as rebinned strip-detector data): Var = mean/2, ρ₁ = 1/2. The lag-3
     // second differences see the full variance (lag-1 ones would see a quarter of it).
@@ -214,8 +229,8 @@ enum Synthetic {
       let a = try #require(f(measured)), b = try #require(f(generated))
       return b.median / a.median
     }
-    // Measured (generated) medians when this was written: background fraction 0.907 (0.927), level 0.078
-    // (0.075), noise counts 22 700 (22 900), FWHM 0.165/0.174/0.210° (0.173/0.181/0.215°) at 30/60/90°; README.
+    // Measured (generated) medians when this was written: background fraction 0.907 (0.929), level 0.089
+    // (0.080), noise counts 22 700 (22 900), FWHM 0.165/0.174/0.210° (0.172/0.181/0.216°) at 30/60/90°; README.
     let fraction = try ratio { $0.summary { $0.backgroundFraction } }
     let level = try ratio { $0.summary { $0.backgroundLevel } }
     let counts = try ratio { $0.summary { $0.noiseCounts } }

@@ -3,11 +3,15 @@
 //
 // B(2θ) ≈ Σ_{k=0…d} c_k T_k(x) + c₋₁·(2θ₀/2θ) + h·exp(−4 ln 2 (2θ − μ)²/Γ²), x mapped linearly from the
 // first to the last point onto [−1, 1] (as ``BackgroundModel/evaluate(at:)`` does), 2θ₀ the first point.
-// c_k, c₋₁ and h are linear; the hump's centre μ and FWHM Γ are searched on a grid (centres every 1/40 of
-// the scan inside it, FWHMs 3° … half the scan in 10 geometric steps, then a 9 × 9 grid a quarter step apart
-// around the best), each point by least squares (normal equations, Cholesky) on
-// the background sampled at ≤ 300 points (it is smooth). The hump is kept when it lowers the rms residual by
-// a quarter or more with h ≥ 0.05 c₀; the c/2θ term when its coefficient comes out ≥ 0.
+// c_k, c₋₁ and h are linear; the hump's centre μ and FWHM Γ are searched on a grid: centres every 1/40 of
+// the scan from a quarter scan below its start (where a hump models the steep low-angle rise of air scatter
+// and beam spill-over) to its end, FWHMs 3° … half the scan in 10 geometric steps, then a 9 × 9 grid a
+// quarter step apart around the choice; each grid point by least squares (normal equations, Cholesky) on the
+// background sampled at ≤ 300 points (it is smooth). The hump is kept when it lowers the rms residual by a
+// quarter or more with h ≥ 0.05 c₀; the c/2θ term when its coefficient comes out ≥ 0 and c₀ stays > 0.
+// A broad hump and the low Chebyshev terms can trade places (fits of nearly equal rms with very different
+// c₀); the hump chosen is the one, among fits within 15 % of the best rms, with the flattest polynomial
+// (smallest Σ (c_k/c₀)²), which on generated backgrounds recovers the drawn c₀.
 // In the generator's units: c_k/c₀ (`chebyshev`), c₋₁/c₀ (`inverse_two_theta`, relative to c₀ at the first
 // grid point: the term is c₋₁·2θ₀/2θ), h/c₀ (hump `height`); c₀ over the strongest peak is `level`.
 // Not done: more than one hump, Lorentzian humps (η = 0 here), backgrounds from sample holders with their
@@ -106,38 +110,50 @@ public struct BackgroundShape: Sendable, Hashable, Codable {
       for i in 0..<p { for j in i..<p { let v = dot(cols[i], cols[j]); gm[i * p + j] = v; gm[j * p + i] = v } }
       let r = cols.map { dot($0, ys) }
       guard let c = solve(base: cols, gram: gm, rhs: r, extra: nil) else { continue }
-      if inverse && c[degree + 1] < 0 { continue }
+      // c₀ is the generator's level: it must be positive (a steep c/2θ fall can make it negative).
+      if c[0] <= 0 || (inverse && c[degree + 1] < 0) { continue }
       plain = Candidate(coefficients: c, inverse: inverse, hump: nil, rms: rms(c, cols))
       baseColumns = cols; gram = gm; rhs = r
       break
     }
     guard var best = plain else { return nil }
     // Hump search on a grid of centres and widths.
-    var humped: Candidate?
+    // A broad hump is nearly collinear with the low Chebyshev terms, so fits of almost equal rms can split the
+    // background between them very differently (and c₀ with it). Among the candidates within 15 % of the best
+    // rms, the one with the smallest Σ (c_k/c₀)², k ≥ 1 (the flattest polynomial under the hump) is taken.
+    var candidates: [Candidate] = []
     func consider(center: Double, fwhm: Double) {
       let column = xs.map { x -> Double in let u = (x - center) / fwhm; return exp(-4 * M_LN2 * u * u) }
       guard let c = solve(base: baseColumns, gram: gram, rhs: rhs, extra: column) else { return }
       let h = c[c.count - 1]
       guard h > 0, c[0] > 0, h >= 0.05 * c[0] else { return }
       if best.inverse && c[degree + 1] < 0 { return }
-      let r = rms(c, baseColumns + [column])
-      if humped == nil || r < humped!.rms { humped = Candidate(coefficients: c, inverse: best.inverse, hump: (center, fwhm), rms: r) }
+      candidates.append(Candidate(coefficients: c, inverse: best.inverse, hump: (center, fwhm), rms: rms(c, baseColumns + [column])))
+    }
+    func choice() -> Candidate? {
+      guard let lowest = candidates.map(\.rms).min() else { return nil }
+      func roughness(_ c: Candidate) -> Double {
+        degree >= 1 ? (1...degree).reduce(0) { $0 + pow(c.coefficients[$1] / c.coefficients[0], 2) } : 0
+      }
+      return candidates.filter { $0.rms <= 1.15 * lowest }.min { roughness($0) < roughness($1) }
     }
     let ratio = pow(max(1.01, half / 3), 1.0 / 9)
-    for i in 1..<40 {
-      for k in 0..<10 { consider(center: first + (last - first) * Double(i) / 40, fwhm: 3 * pow(ratio, Double(k))) }
+    for i in -10..<40 {
+      let center = first + (last - first) * Double(i) / 40
+      guard center > 0.5 else { continue }
+      for k in 0..<10 { consider(center: center, fwhm: 3 * pow(ratio, Double(k))) }
     }
-    // Refinement: a 9 × 9 grid spanning one coarse step either way around the best.
-    if let coarse = humped?.hump {
+    // Refinement: a 9 × 9 grid spanning one coarse step either way around the choice.
+    if let coarse = choice()?.hump {
       for i in -4...4 {
         for k in -4...4 where i != 0 || k != 0 {
           let center = coarse.center + Double(i) / 4 * (last - first) / 40
-          guard center > first, center < last else { continue }
+          guard center > 0.5, center < last else { continue }
           consider(center: center, fwhm: coarse.fwhm * pow(ratio, Double(k) / 4))
         }
       }
     }
-    if let h = humped, h.rms <= 0.75 * best.rms { best = h }
+    if let h = choice(), h.rms <= 0.75 * best.rms { best = h }
     let plainCandidate = best
     let coefficients = plainCandidate.coefficients
     let c0 = coefficients[0]

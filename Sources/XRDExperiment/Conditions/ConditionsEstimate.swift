@@ -31,7 +31,7 @@ public struct ConditionsEstimate: Sendable, Codable {
   ///   an error for an empty list.
   public init(patterns measured: [MeasuredPattern],
               assumedRadiation: [EmissionLine] = Radiation.lines(named: "CuKa12") ?? []) throws(MeasurementError) {
-    guard !measured.isEmpty else { throw MeasurementError(file: "", message: "no measured pattern given") }
+    guard !measured.isEmpty else { throw MeasurementError(file: "conditions", message: "no measured pattern given") }
     var patterns: [PatternConditions] = []
     for pattern in measured {
       patterns.append(try PatternConditions(pattern: pattern, assumedRadiation: assumedRadiation))

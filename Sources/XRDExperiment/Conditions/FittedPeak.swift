@@ -80,9 +80,8 @@ public struct FittedPeak: Sendable, Hashable, Codable {
   ///
   /// - Parameters:
   ///   - twoTheta: uniform 2θ grid, degrees, ascending.
-  ///   - intensity, background: same length, in count-like units (gain ≈ 1 is best for the LLS-free weights,
-  ///     any scale works).
-  ///   - gain: variance over mean of the noise (``NoiseEstimate/gain``).
+  ///   - intensity, background: same length, same units.
+  ///   - gain: variance over mean of the noise in those units (``NoiseEstimate/gain``): the fit weights.
   ///   - radiation: the emission lines; the strongest is the reference (``twoTheta``); empty = one line.
   ///   - typicalFWHM: a rough FWHM in degrees that sets the smoothing and the spacing of candidates.
   ///   - threshold: standardized height a candidate must exceed. Default 8.
@@ -234,16 +233,16 @@ public struct FittedPeak: Sendable, Hashable, Codable {
     let ln2 = M_LN2
     let gaussNorm = 2 * (ln2 / .pi).squareRoot()
     let p0 = [start, log(width), 0, max(height, 1e-12) * width * 1.3, 0, 0]
-    let degree = Double.pi / 360
+    let halfAngle = Double.pi / 360  // degrees 2θ → radians θ
 
     /// Centres and dcₖ/d2θ₁ of the lines for a reference position.
     func centres(_ x0: Double) -> (c: [Double], dc: [Double]) {
       var c = [Double](repeating: .infinity, count: lineCount), dc = [Double](repeating: 0, count: lineCount)
-      let s0 = sin(x0 * degree), c0 = cos(x0 * degree)
+      let s0 = sin(x0 * halfAngle), c0 = cos(x0 * halfAngle)
       for k in 0..<lineCount {
         let s = ratios[k] * s0
         guard s < 1 else { continue }
-        c[k] = asin(s) / degree
+        c[k] = asin(s) / halfAngle
         dc[k] = ratios[k] * c0 / (1 - s * s).squareRoot()
       }
       return (c, dc)
