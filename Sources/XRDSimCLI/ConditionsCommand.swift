@@ -1,8 +1,9 @@
 // `xrdsim conditions MEASURED...`: what a lab's measured patterns say about their measurement conditions —
 // scan, background, counting noise, peak widths — as a table and as a config file `xrdsim generate` reads.
 //
-// Folders are expanded to the files in them that a reader recognises (others are skipped with a warning);
-// every scan of a file counts as one pattern. The physics is XRDExperiment's ConditionsEstimate.
+// Folders are expanded to the files in them that a reader recognises; a folder's file that cannot be read or
+// used (too short, not uniform, no noise) is skipped with a warning, a file named on the command line is an
+// error. Every scan of a file counts as one pattern. The physics is XRDExperiment's ConditionsEstimate.
 
 import ArgumentParser
 import Foundation
@@ -43,7 +44,8 @@ struct ConditionsCommand: ParsableCommand {
 
   func run() throws {
     let lines = try assumedLines()
-    var patterns: [MeasuredPattern] = []
+    // Each pattern with whether it came from a folder (skipped with a warning when it cannot be used).
+    var patterns: [(pattern: MeasuredPattern, fromFolder: Bool)] = []
     let manager = FileManager.default
     for path in measured {
       var isDirectory: ObjCBool = false
@@ -58,31 +60,37 @@ struct ConditionsCommand: ParsableCommand {
           var isFolder: ObjCBool = false
           guard manager.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else { continue }
           do {
-            patterns += try MeasuredPattern.read(contentsOf: URL(fileURLWithPath: file))
+            patterns += try MeasuredPattern.read(contentsOf: URL(fileURLWithPath: file)).map { ($0, true) }
           } catch {
             printError(error.description.replacingOccurrences(of: ": error: ", with: ": warning: skipped: "))
           }
         }
       } else {
         do {
-          patterns += try MeasuredPattern.read(contentsOf: URL(fileURLWithPath: path))
+          patterns += try MeasuredPattern.read(contentsOf: URL(fileURLWithPath: path)).map { ($0, false) }
         } catch {
           printError(error.description)
           throw ExitCode(1)
         }
       }
     }
-    guard !patterns.isEmpty else {
-      printError("error: no measured pattern read")
+    var conditions: [PatternConditions] = []
+    for (pattern, fromFolder) in patterns {
+      do {
+        conditions.append(try PatternConditions(pattern: pattern, assumedRadiation: lines))
+      } catch {
+        guard fromFolder else {
+          printError(error.description)
+          throw ExitCode(1)
+        }
+        printError(error.description.replacingOccurrences(of: ": error: ", with: ": warning: skipped: "))
+      }
+    }
+    guard !conditions.isEmpty else {
+      printError("error: no measured pattern could be used")
       throw ExitCode(1)
     }
-    let estimate: ConditionsEstimate
-    do {
-      estimate = try ConditionsEstimate(patterns: patterns, assumedRadiation: lines)
-    } catch {
-      printError(error.description)
-      throw ExitCode(1)
-    }
+    let estimate = ConditionsEstimate(conditions: conditions)
     let yaml = estimate.configYAML()
     if output == "-" {
       print(yaml, terminator: "")
@@ -120,7 +128,7 @@ struct ConditionsCommand: ParsableCommand {
     var out = pad("pattern", width) + pad("2θ range, step (°)", 20) + pad("bg frac", 9) + pad("level", 8)
       + pad("gain", 8) + pad("ρ1", 7) + pad("counts", 9) + pad("peaks", 7) + "FWHM 30/60/90° (°)\n"
     for (j, p) in e.patterns.enumerated() {
-      let scan = String(format: "%g–%g, %g", p.twoThetaStart, p.twoThetaStop, p.step)
+      let scan = String(format: "%.5g–%.5g, %.5g", p.twoThetaStart, p.twoThetaStop, p.step)
       out += pad(p.source, width) + pad(scan, 20) + pad(f(p.backgroundFraction, "%.3f"), 9) + pad(f(p.backgroundLevel, "%.3f"), 8)
         + pad(f(p.noise?.gain, "%.3g"), 8) + pad(f(p.noise?.lag1Correlation, "%.2f"), 7) + pad(counts(p.noiseCounts), 9)
         + pad(String(p.peaks.count), 7) + fwhm(j) + "\n"
