@@ -14,6 +14,7 @@
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_fft_real.h>
 #include <gsl/gsl_fft_halfcomplex.h>
@@ -35,5 +36,7 @@ static inline const gsl_multifit_nlinear_scale *cgsl_multifit_nlinear_scale_more
 static inline const gsl_multifit_nlinear_solver *cgsl_multifit_nlinear_solver_qr(void) {
   return gsl_multifit_nlinear_solver_qr;
 }
+static inline const gsl_multifit_robust_type *cgsl_multifit_robust_bisquare(void) { return gsl_multifit_robust_bisquare; }
+static inline const gsl_multifit_robust_type *cgsl_multifit_robust_huber(void) { return gsl_multifit_robust_huber; }
 
 #endif

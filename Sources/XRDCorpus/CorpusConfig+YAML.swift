@@ -11,6 +11,9 @@
 // Rejected: unknown or repeated keys, quoted numbers, a normal distribution without `clip` for a knob whose
 // range is bounded, a distribution whose support leaves the knob's range, non-finite numbers, mixture
 // fractions that can add up to 1 or more.
+// Overlays (`xrdsim generate --conditions FILE`, written by `xrdsim conditions`): a second config whose keys
+// are laid over the first, mappings merged key by key and recursively, any other value (number, text, list,
+// null, a distribution) replacing the base's; each text must be a valid config alone.
 // Not done: keeping comments; includes; environment variables.
 
 public import Foundation
@@ -40,6 +43,46 @@ extension CorpusConfig {
     var reader = CorpusConfigReader(file: fileName, baseDirectory: baseDirectory)
     self = try reader.config(from: root)
     self.baseDirectory = baseDirectory
+  }
+
+  /// Reads a config with a second config's keys laid over it (`xrdsim generate --conditions`).
+  ///
+  /// Mappings merge key by key, recursively; any other value of the overlay — a number, text, a list, null
+  /// (null: "not drawn" for a knob) or a distribution mapping (`{normal: …, clip: …}`) — replaces the base's. Both texts are first read alone, so an error in
+  /// either names its own file and line; an error that only the combination has names both files. Relative
+  /// paths in either are resolved against `baseDirectory`.
+  public init(yaml text: String, fileName: String? = nil, baseDirectory: URL? = nil, overlay: String,
+              overlayName: String?) throws(CorpusConfigError) {
+    _ = try CorpusConfig(yaml: text, fileName: fileName, baseDirectory: baseDirectory)
+    _ = try CorpusConfig(yaml: overlay, fileName: overlayName, baseDirectory: baseDirectory)
+    let base: Node?, top: Node?
+    do {
+      base = try Yams.compose(yaml: text)
+      top = try Yams.compose(yaml: overlay)
+    } catch {
+      throw CorpusConfigError(.syntax("\(error)"), keyPath: "", location: SourceLocation(file: fileName, line: 0, column: 0))
+    }
+    let merged = top.map { top in base.map { Self.merge($0, top) } ?? top } ?? base
+    var reader = CorpusConfigReader(file: "\(fileName ?? "config") with \(overlayName ?? "overlay")", baseDirectory: baseDirectory)
+    self = try reader.config(from: merged)
+    self.baseDirectory = baseDirectory
+  }
+
+  /// `top` laid over `base`: mappings key by key (by the keys' text), recursively; otherwise — and for a
+  /// distribution, a mapping with one of the keys fixed, uniform, normal, log_uniform, choice — `top`.
+  static func merge(_ base: Node, _ top: Node) -> Node {
+    guard case let .mapping(b) = base, case let .mapping(t) = top else { return top }
+    let families: Set<String> = ["fixed", "uniform", "normal", "log_uniform", "choice"]
+    if t.keys.contains(where: { families.contains($0.string ?? "") }) { return top }
+    var pairs: [(Node, Node)] = b.map { ($0.key, $0.value) }
+    for (key, value) in t {
+      if let i = pairs.firstIndex(where: { $0.0.string == key.string }) {
+        pairs[i].1 = merge(pairs[i].1, value)
+      } else {
+        pairs.append((key, value))
+      }
+    }
+    return .mapping(Node.Mapping(pairs, b.tag, b.style, b.mark))
   }
 
   /// Reads a config file; relative paths in it are resolved against its folder.

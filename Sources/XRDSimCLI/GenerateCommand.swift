@@ -2,7 +2,8 @@
 // and/or opXRD JSON, in parallel, resumable, sliceable for a cluster (`--shard I/N` + `xrdsim merge`).
 //
 // With no arguments: every CIF in Structures/, the built-in demo config, into Output/, in every registered
-// format. Progress on a terminal (standard error), a one-line summary on standard output.
+// format. `--conditions FILE` (written by `xrdsim conditions`) lays a measured set's grid, radiation, widths,
+// background and noise over the config. Progress on a terminal (standard error), a one-line summary on standard output.
 
 import ArgumentParser
 import Dispatch
@@ -30,6 +31,9 @@ struct GenerateCommand: ParsableCommand {
 
   @Option(help: "Corpus config (YAML or JSON; default: the built-in demo config).")
   var config: String?
+
+  @Option(help: "Conditions file (xrdsim conditions -o FILE): its keys replace the config's.")
+  var conditions: String?
 
   @Option(name: .shortAndLong, help: "Output folder.")
   var output = "Output"
@@ -76,7 +80,21 @@ struct GenerateCommand: ParsableCommand {
     }
     var corpusConfig: CorpusConfig
     do {
-      if let config {
+      if let conditions {
+        // The conditions laid over the config (or the built-in one).
+        let configPath = self.config
+        var baseText = defaultCorpusConfigYAML, baseName = "default config"
+        var baseDirectory: URL?
+        if let configPath {
+          let url = URL(fileURLWithPath: configPath)
+          baseText = try Self.text(of: url)
+          baseName = url.lastPathComponent
+          baseDirectory = url.deletingLastPathComponent()
+        }
+        let overlay = URL(fileURLWithPath: conditions)
+        corpusConfig = try CorpusConfig(yaml: baseText, fileName: baseName, baseDirectory: baseDirectory,
+                                        overlay: try Self.text(of: overlay), overlayName: overlay.lastPathComponent)
+      } else if let config {
         corpusConfig = try CorpusConfig.load(contentsOf: URL(fileURLWithPath: config))
       } else {
         corpusConfig = try CorpusConfig(yaml: defaultCorpusConfigYAML, fileName: "default config")
@@ -150,6 +168,16 @@ struct GenerateCommand: ParsableCommand {
     print("generated \(summary.generated) patterns of \(summary.manifest.patterns)\(slice) in \(summary.writtenShards) shards"
           + "\(resumed), \(summary.manifest.formats.joined(separator: ",")) → \(output)/ in "
           + String(format: "%.1f s (%.0f patterns/s, %d threads)", seconds, rate, threads))
+  }
+
+  /// A config file's text, or an error naming it.
+  static func text(of url: URL) throws(CorpusConfigError) -> String {
+    do {
+      return try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      throw CorpusConfigError(.unreadableFile(error.localizedDescription), keyPath: "",
+                              location: SourceLocation(file: url.lastPathComponent, line: 0, column: 0))
+    }
   }
 
   static func seconds(_ d: Duration) -> Double {

@@ -10,7 +10,7 @@ struct XRDSimCommand: ParsableCommand {
     commandName: "xrdsim",
     abstract: "Simulate powder X-ray diffraction from crystal structures (CIF).",
     version: xrdsimVersion,
-    subcommands: [InfoCommand.self, SticksCommand.self, SimulateCommand.self, InstrumentCommand.self, BenchCommand.self, GenerateCommand.self, RegenerateCommand.self, MergeCommand.self, ConvertCommand.self, CompareCommand.self, IdentifyCommand.self]
+    subcommands: [InfoCommand.self, SticksCommand.self, SimulateCommand.self, InstrumentCommand.self, BenchCommand.self, GenerateCommand.self, RegenerateCommand.self, MergeCommand.self, ConvertCommand.self, CompareCommand.self, IdentifyCommand.self, ConditionsCommand.self]
   )
 }
 
