@@ -62,6 +62,16 @@ public enum NonlinearLeastSquares {
     /// Residual evaluations (including those GSL makes for a finite-difference Jacobian).
     public var residualEvaluations: Int
     public var convergence: Convergence
+
+    /// Whether a convergence test (step or gradient) was met.
+    public var converged: Bool { convergence == .step || convergence == .gradient }
+
+    /// √((JᵀJ)⁻¹)ⱼⱼ of parameter `j`: its standard uncertainty when the residuals are normalised by their
+    /// standard deviations (multiply by √(χ²/(n − m)) otherwise).
+    public func uncertainty(_ j: Int) -> Double {
+      let m = parameters.count
+      return max(0, covariance[j * m + j]).squareRoot()
+    }
   }
 
   static func cost(_ f: UnsafeMutablePointer<gsl_vector>, n: Int) -> Double {
@@ -84,7 +94,7 @@ public enum NonlinearLeastSquares {
   ///   (e.g. ``GSLError/invalidArgument`` for n < m, a NaN in the residuals as ``GSLError/badFunction``).
   ///   Reaching the iteration limit or making no more progress is not an error: see ``Result/convergence``.
   public static func minimize(start: [Double], residualCount: Int, options: Options = Options(),
-                              residuals: @escaping Residuals, jacobian: Jacobian? = nil) throws -> Result {
+                              jacobian: Jacobian? = nil, residuals: @escaping Residuals) throws -> Result {
     GSLRuntime.prepare()
     let m = start.count, n = residualCount
     guard m > 0, n >= m else { throw GSLError.invalidArgument }
@@ -200,10 +210,9 @@ public enum NonlinearLeastSquares {
         self.error = error
         return NonlinearLeastSquares.badFunction
       }
-      for i in 0..<n {
-        guard r[i].isFinite else { return NonlinearLeastSquares.badFunction }
-        gsl_vector_set(f, i, r[i])
-      }
+      // A non-finite residual counts as 10¹⁰⁰, so a trial step that leaves the model's domain is rejected and
+      // retried smaller instead of ending the fit.
+      for i in 0..<n { gsl_vector_set(f, i, r[i].isFinite ? r[i] : 1e100) }
       return NonlinearLeastSquares.success
     }
 

@@ -1,4 +1,4 @@
-// XRDGSL's LinearFit and NonlinearFit (wrappers of gsl_multifit_linear / gsl_multifit_robust and
+// XRDGSL's LinearFit and NonlinearLeastSquares (wrappers of gsl_multifit_linear / gsl_multifit_robust and
 // gsl_multifit_nlinear), tested here because the conditions estimators are their users and XRDGSL has no
 // test target of its own. Exact data: the fits must return the generating parameters.
 
@@ -42,7 +42,7 @@ import XRDGSL
     let jacobian: ((UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)? = analyticJacobian
       ? { p, j in for i in t.indices { j[2 * i] = exp(-p[1] * t[i]); j[2 * i + 1] = -p[0] * t[i] * exp(-p[1] * t[i]) } }
       : nil
-    let fit = try NonlinearFit.minimize(start: [1, 0.1], residualCount: t.count, jacobian: jacobian) { p, f in
+    let fit = try NonlinearLeastSquares.minimize(start: [1, 0.1], residualCount: t.count, jacobian: jacobian) { p, f in
       for i in t.indices { f[i] = p[0] * exp(-p[1] * t[i]) - y[i] }
     }
     #expect(fit.converged)

@@ -11,7 +11,7 @@
 // Fit: area A, position, FWHM Γ and Lorentzian fraction η of a pseudo-Voigt A Σₖ wₖ [η L(2θ − 2θₖ) + (1 − η)
 // G(2θ − 2θₖ)] (both unit-area, same Γ for every line, 2θₖ = 2 asin(sin θ₁ λₖ/λ₁)), plus a straight line for
 // what the background estimate missed; residuals weighted by σᵢ = √(g·yᵢ); GSL's Levenberg–Marquardt
-// (XRDGSL NonlinearFit) on (2θ, ln Γ, logit η, A, c₀, c₁). Accepted when Γ is determined to 20 % and lies
+// (XRDGSL NonlinearLeastSquares) on (2θ, ln Γ, logit η, A, c₀, c₁). Accepted when Γ is determined to 20 % and lies
 // within 0.2–5 times Γ₀.
 // Γ and η are split into Gaussian and Lorentzian FWHMs by inverting the Thompson–Cox–Hastings relations
 // (J. Appl. Cryst. 20, 79 (1987)) that XRDProfile's ``PeakWidths`` applies, so the widths are comparable with
@@ -248,10 +248,10 @@ public struct FittedPeak: Sendable, Hashable, Codable {
       return (c, dc)
     }
 
-    let fit: NonlinearFit
+    let fit: NonlinearLeastSquares.Result
     do {
-      fit = try NonlinearFit.minimize(
-        start: p0, residualCount: m, maxIterations: 100,
+      fit = try NonlinearLeastSquares.minimize(
+        start: p0, residualCount: m, options: NonlinearLeastSquares.Options(maximumIterations: 100, xtol: 1e-8, gtol: 1e-8),
         jacobian: { p, jac in
           let gamma = exp(p[1]), eta = 1 / (1 + exp(-p[2])), area = p[3]
           let (c, dc) = centres(p[0])

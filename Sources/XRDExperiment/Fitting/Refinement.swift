@@ -122,7 +122,7 @@ struct Refinement {
         start: slots.map { model.values[$0]! }, residualCount: model.observed.count,
         options: NonlinearLeastSquares.Options(maximumIterations: options.maximumIterations, xtol: 1e-7, gtol: 1e-9,
                                                costTolerance: 1e-5, stallIterations: 4),
-        residuals: evaluator.residuals, jacobian: evaluator.jacobian)
+        jacobian: evaluator.jacobian, residuals: evaluator.residuals)
     } catch let error as FitError {
       throw error
     } catch {
