@@ -36,6 +36,9 @@ static inline const gsl_multifit_nlinear_scale *cgsl_multifit_nlinear_scale_more
 static inline const gsl_multifit_nlinear_solver *cgsl_multifit_nlinear_solver_qr(void) {
   return gsl_multifit_nlinear_solver_qr;
 }
+static inline const gsl_multifit_nlinear_solver *cgsl_multifit_nlinear_solver_mcholesky(void) {
+  return gsl_multifit_nlinear_solver_mcholesky;
+}
 static inline const gsl_multifit_robust_type *cgsl_multifit_robust_bisquare(void) { return gsl_multifit_robust_bisquare; }
 static inline const gsl_multifit_robust_type *cgsl_multifit_robust_huber(void) { return gsl_multifit_robust_huber; }
 

@@ -54,6 +54,10 @@ public enum PatternFit {
     public var textureAxis: MillerIndex?
     /// Only scales and background (what `compare` without `--fit` does).
     public var scaleOnly: Bool
+    /// Peaks weaker than this fraction of the phase's strongest peak (area) are left out of the model: 0 keeps
+    /// all; phase identification's quick fits use 1e-3 (the thousands of faint reflections of a large cell cost
+    /// most of the rendering and change no ranking).
+    public var minimumRelativePeakArea = 0.0
     /// Stop after the positions stage (scale, background, one width factor, shift, lattice): the quick fit
     /// phase identification ranks candidates with.
     public var quick = false
@@ -198,6 +202,7 @@ public enum PatternFit {
       model = try PatternFitModel(twoTheta: twoTheta, observed: observed, weights: weights, crystals: crystals,
                                   textureAxes: crystals.map { _ in options.textureAxis }, instrument: inst,
                                   settings: options.settings, backgroundTerms: terms)
+      model.minimumRelativePeakArea = options.minimumRelativePeakArea
     } catch let error as FitError {
       throw error
     } catch {
@@ -218,7 +223,8 @@ public enum PatternFit {
     try refinement.stage("scale and background", linear)
     if !options.scaleOnly {
       if !coarse.isEmpty { try refinement.stage("coarse widths", linear + coarse) }
-      try refinement.stage("positions", linear + coarse + shifts + lattice)
+      // A quick fit refines the texture with the positions (it has no later stage).
+      try refinement.stage("positions", linear + coarse + shifts + lattice + (options.quick ? texture : []))
       refinement.model.absorbBroadening()
       if !options.quick {
         try refinement.stage("widths", linear + shifts + lattice + profile)

@@ -82,6 +82,8 @@ struct PatternFitModel {
 
   /// The current value of every slot.
   var values: [FitSlot: Double]
+  /// Peaks below this fraction of the strongest one's area are left out (``PatternFit/Options/minimumRelativePeakArea``).
+  var minimumRelativePeakArea = 0.0
 
   init(twoTheta: [Double], observed: [Double], weights: [Double], crystals: [Crystal], textureAxes: [MillerIndex?],
        instrument: Instrument, settings: DiffractionSettings, backgroundTerms: Int) throws {
@@ -201,13 +203,25 @@ struct PatternFitModel {
   mutating func phaseCurve(_ p: Int, values v: [FitSlot: Double]) throws(FitError) -> [Double] {
     try updateCell(phase: p, values: v)
     let inst = instrument(phase: p, values: v)
-    let list = phases[p].simulator.peakList(instrument: inst)
+    var list = phases[p].simulator.peakList(instrument: inst)
+    if minimumRelativePeakArea > 0, let strongest = list.map(\.area).max() {
+      let threshold = minimumRelativePeakArea * strongest
+      list.removeAll { $0.area < threshold }
+    }
     let gaussianFloor = widthFloor * widthFloor, lorentzianFloor = widthFloor / 4
-    let peaks = list.map { peak in
+    var peaks: [Peak] = []
+    peaks.reserveCapacity(list.count)
+    for peak in list {
+      // Reflections at the same angle (a structure given in P1 keeps every hkl of a family apart) have the same
+      // widths: one peak with their summed area renders the same curve for a fraction of the cost.
+      if let last = peaks.last, abs(last.twoTheta - peak.twoTheta) < 1e-9 {
+        peaks[peaks.count - 1].area += peak.area
+        continue
+      }
       let g2 = inst.profile.gaussianFWHMSquared(atTwoTheta: peak.twoTheta)
-      return Peak(twoTheta: peak.twoTheta, area: peak.area,
-                  widths: PeakWidths(gaussianFWHM: Self.softplus(g2, scale: gaussianFloor).squareRoot(),
-                                     lorentzianFWHM: Self.softplus(peak.widths.lorentzianFWHM, scale: lorentzianFloor)))
+      peaks.append(Peak(twoTheta: peak.twoTheta, area: peak.area,
+                        widths: PeakWidths(gaussianFWHM: Self.softplus(g2, scale: gaussianFloor).squareRoot(),
+                                           lorentzianFWHM: Self.softplus(peak.widths.lorentzianFWHM, scale: lorentzianFloor))))
     }
     for peak in peaks where !(peak.twoTheta.isFinite && peak.area.isFinite && peak.widths.gaussianFWHM.isFinite
                                 && peak.widths.lorentzianFWHM.isFinite) {

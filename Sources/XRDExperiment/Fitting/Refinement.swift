@@ -121,7 +121,7 @@ struct Refinement {
       result = try NonlinearLeastSquares.minimize(
         start: slots.map { model.values[$0]! }, residualCount: model.observed.count,
         options: NonlinearLeastSquares.Options(maximumIterations: options.maximumIterations, xtol: 1e-7, gtol: 1e-9,
-                                               costTolerance: 1e-5, stallIterations: 4),
+                                               costTolerance: 1e-5, stallIterations: 4, solver: .modifiedCholesky),
         jacobian: evaluator.jacobian, residuals: evaluator.residuals)
     } catch let error as FitError {
       throw error
