@@ -112,6 +112,10 @@ struct IdentifyCommand: ParsableCommand {
     if mixture.count > 1 {
       print(String(format: "mixture of %d phases: Rwp %.2f %%", mixture.count, result.mixtureRwp * 100))
     }
+    guard !result.candidates.isEmpty else {
+      print("no structure of the library could be fitted to the pattern (every fit failed or needed a negative scale)")
+      return
+    }
     print("rank  score   Rwp %   screen  w.frac  formula          file")
     for (rank, c) in result.candidates.enumerated() {
       print(String(format: "%4d  %6.3f  %6.2f  %6.3f  %6.3f  ", rank + 1, c.score, c.rwp * 100, c.screen,

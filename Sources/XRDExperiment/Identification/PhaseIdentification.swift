@@ -35,6 +35,8 @@ public enum PhaseIdentification {
     public var range: ClosedRange<Double>?
     /// Only candidates whose pre-screen score is at least this fraction of the best one's are fitted.
     public var screenFraction: Double = 0.85
+    /// Points at d-spacings below this (Å) are not used (0: all).
+    public var minimumDSpacing = 0.9
     /// The best this many single-phase fits are refitted with March–Dollase texture (0: none).
     public var textureCandidates = 3
 
@@ -92,8 +94,20 @@ public enum PhaseIdentification {
       pattern.intensity = keep.map { pattern.intensity[$0] }
       pattern.sigma = pattern.sigma.map { s in keep.map { s[$0] } }
     }
-    guard pattern.count >= 20 else { throw FitError.invalidInput("only \(pattern.count) points to identify from") }
     let radiation = pattern.radiation.isEmpty ? instrument.radiation : pattern.radiation
+    // Only d ≥ minimumDSpacing: what a lab Cu scan to 100° sees. Shorter spacings add thousands of weak, overlapping
+    // reflections of large cells (a synchrotron scan to 2θ = 66° at 0.41 Å reaches d = 0.38 Å) and little identity.
+    let lambda = radiation.max { $0.weight < $1.weight }?.wavelength ?? 1.5406
+    if options.minimumDSpacing > 0, lambda < 2 * options.minimumDSpacing {
+      let limit = 2 * asin(lambda / (2 * options.minimumDSpacing)) * 180 / .pi
+      let keep = pattern.twoTheta.indices.filter { pattern.twoTheta[$0] <= limit }
+      if keep.count < pattern.count {
+        pattern.twoTheta = keep.map { pattern.twoTheta[$0] }
+        pattern.intensity = keep.map { pattern.intensity[$0] }
+        pattern.sigma = pattern.sigma.map { s in keep.map { s[$0] } }
+      }
+    }
+    guard pattern.count >= 20 else { throw FitError.invalidInput("only \(pattern.count) points to identify from") }
     let screen = Screen(pattern: pattern, radiation: radiation)
 
     // 1. Pre-screen.
