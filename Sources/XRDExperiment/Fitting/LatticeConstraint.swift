@@ -4,22 +4,22 @@
 // highest system whose equalities its cell satisfies to 1e-4 Å / 1e-3°, so that a P1 cubic cell refines one
 // length, as GSAS-II's constraints do. Not done: constraints across phases.
 
-import XRDCrystal
+package import XRDCrystal
 
 /// Which cell parameters a fit refines and how the others follow from them.
-struct LatticeConstraint: Sendable, Hashable {
-  enum Kind: String, Sendable, Hashable {
+package struct LatticeConstraint: Sendable, Hashable {
+  package enum Kind: String, Sendable, Hashable {
     case cubic, tetragonal, hexagonal, rhombohedral, orthorhombic
     case monoclinicAlpha, monoclinicBeta, monoclinicGamma
     case triclinic
   }
 
-  let kind: Kind
+  package let kind: Kind
 
-  init(kind: Kind) { self.kind = kind }
+  package init(kind: Kind) { self.kind = kind }
 
   /// The constraint for `crystal`: from its space group, or from its metric for P1 / no symmetry.
-  init(crystal: Crystal) {
+  package init(crystal: Crystal) {
     let cell = crystal.cell
     let system = crystal.spaceGroup?.crystalSystem
     switch system {
@@ -34,7 +34,7 @@ struct LatticeConstraint: Sendable, Hashable {
   }
 
   /// The highest-symmetry constraint a triclinic-described cell satisfies.
-  static func metricKind(of cell: UnitCell) -> Kind {
+  package static func metricKind(of cell: UnitCell) -> Kind {
     func same(_ x: Double, _ y: Double) -> Bool { abs(x - y) < 1e-4 }
     func angle(_ x: Double, _ y: Double) -> Bool { abs(x - y) < 1e-3 }
     let right = [cell.alpha, cell.beta, cell.gamma].map { angle($0, 90) }
@@ -58,7 +58,7 @@ struct LatticeConstraint: Sendable, Hashable {
   }
 
   /// Names of the free parameters, in order ("a", "c", "beta", …).
-  var names: [String] {
+  package var names: [String] {
     switch kind {
     case .cubic: ["a"]
     case .tetragonal, .hexagonal: ["a", "c"]
@@ -86,7 +86,7 @@ struct LatticeConstraint: Sendable, Hashable {
   }
 
   /// `base` with the free parameters set to `values` and the others following the constraint.
-  func cell(from values: [Double], base: UnitCell) throws(UnitCellError) -> UnitCell {
+  package func cell(from values: [Double], base: UnitCell) throws(UnitCellError) -> UnitCell {
     var a = base.a, b = base.b, c = base.c, alpha = base.alpha, beta = base.beta, gamma = base.gamma
     for (name, value) in zip(names, values) {
       switch name {

@@ -278,6 +278,12 @@ struct Refinement {
     var peakSum = [Double](repeating: 0, count: model.twoTheta.count)
     for curve in curves.phases { for i in peakSum.indices { peakSum[i] += curve[i] } }
     instrument.noise = NoiseModel(counts: max(1, peakSum.max() ?? 1))
+    if let valid = instrument.profile.madeValid(over: first...last, floor: model.widthFloor) {
+      instrument.profile = valid
+      warnings.append(String(format: "the saved instrument's widths are the fitted ones (floored where U…Y make them "
+        + "negative) re-fitted with non-negative values: U %.5g, V %.5g, W %.5g, X %.5g, Y %.5g", valid.u, valid.v, valid.w,
+        valid.x, valid.y))
+    }
     instrument.sample.scale = 1
     return PatternFit.Result(
       twoTheta: model.twoTheta, observed: model.observed, calculated: curves.total, background: curves.background,

@@ -7,7 +7,8 @@
 //    thermally expanded cells, sample displacement) is the screen score. Cost: the sticks once per structure.
 // 2. Fit the best `candidatesToFit` with PatternFit's quick fit (scale, Chebyshev background, one width factor,
 //    zero/displacement, lattice); refit the best three with March–Dollase texture along their low-index axes
-//    (keeping a textured fit only when it is better). Score = 1 − Rwp/Rwp₀, Rwp₀ that of the SNIP background alone: the share
+//    (keeping a textured fit only when it is better); refine the best two fully (all of PatternFit's stages,
+//    with and without texture) so that near ties are decided by the full model. Score = 1 − Rwp/Rwp₀, Rwp₀ that of the SNIP background alone: the share
 //    of the signal above background a candidate explains (1 = perfect, ≤ 0 = nothing).
 // 3. Mixtures, greedily: with the best phase fixed, screen the library again on the residual
 //    (observed − calculated, clipped at 0), fit the best few as a two-phase mixture, keep the best if it lowers
@@ -37,6 +38,8 @@ public enum PhaseIdentification {
     public var screenFraction: Double = 0.85
     /// Points at d-spacings below this (Å) are not used (0: all).
     public var minimumDSpacing = 0.9
+    /// The best this many single-phase candidates are refined fully before the final ranking (0: none).
+    public var finalCandidates = 2
     /// The best this many single-phase fits are refitted with March–Dollase texture (0: none).
     public var textureCandidates = 3
 
@@ -153,6 +156,25 @@ public enum PhaseIdentification {
               result.parameters.first(where: { $0.name.hasPrefix("scale") }).map({ $0.value > 0 }) ?? false,
               result.indices.rwp < results[index]!.indices.rwp else { continue }
         results[index] = result
+      }
+    }
+    // The closest few are then refined fully (widths against angle, asymmetry; with and without texture), which
+    // separates structures that a quick fit leaves level (e.g. Cu and diamond on a textured Cu specimen).
+    var refined: Set<Int> = []
+    for (index, _) in results.sorted(by: { $0.value.indices.rwp < $1.value.indices.rwp }).prefix(options.finalCandidates) {
+      var best: PatternFit.Result?
+      for axis in [nil] + Self.textureAxes(for: library[index]) {
+        var full = PatternFit.Options(backgroundTerms: options2.backgroundTerms, textureAxis: axis, maximumIterations: 60)
+        full.minimumRelativePeakArea = options2.minimumRelativePeakArea
+        fits += 1
+        guard let result = try? PatternFit.fit([library[index]], to: fitted, instrument: instrument, options: full),
+              result.parameters.first(where: { $0.name.hasPrefix("scale") }).map({ $0.value > 0 }) ?? false
+        else { continue }
+        if best == nil || result.indices.rwp < best!.indices.rwp { best = result }
+      }
+      if let best {
+        results[index] = best
+        refined.insert(index)
       }
     }
     guard let best = results.min(by: { $0.value.indices.rwp < $1.value.indices.rwp }) else {
