@@ -188,7 +188,17 @@ public struct CorpusGenerator: Sendable {
         }
       }
     } else {
-      for url in [finalURL, partialURL] where manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
+      // A new corpus replaces the one there: the files its manifest lists go (an earlier, larger corpus would
+      // otherwise leave shards this one does not overwrite); files no manifest lists are not touched.
+      for url in [finalURL, partialURL] where manager.fileExists(atPath: url.path) {
+        if let old = try? CorpusManifest.read(url) {
+          for file in old.files + old.shards.flatMap(\.files) where Self.isInside(file.path) {
+            let target = directory.appendingPathComponent(file.path)
+            if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
+          }
+        }
+        try manager.removeItem(at: url)
+      }
     }
 
     // Files shared by all shards, then the manifest as it stands.
@@ -282,6 +292,7 @@ public struct CorpusGenerator: Sendable {
 
     try manifest.write(to: directory, name: selection.manifestName)
     try? manager.removeItem(at: partialURL)
+    Self.removeStalePartials(of: manifest.files + manifest.shards.flatMap(\.files), in: directory)
     return CorpusRunSummary(manifest: manifest, generated: done, resumedShards: kept.count, writtenShards: todoShards,
                             elapsed: clock.now - start)
   }
@@ -308,6 +319,55 @@ public struct RegeneratedPattern: Sendable {
 }
 
 extension CorpusGenerator {
+  /// The first existing file for manifest path `path` whose SHA-256 is `sha256`: `path` itself if absolute, else
+  /// under `root`, the current folder, `directory` and each folder above it; `path` unchanged when none matches
+  /// (the caller then reports it as missing or changed).
+  static func resolve(_ path: String, sha256: String, directory: URL, root: URL?) -> String {
+    guard !path.hasPrefix("/") else { return path }
+    var bases: [URL] = []
+    if let root { bases.append(root) }
+    bases.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    var folder = directory.standardizedFileURL
+    while true {
+      bases.append(folder)
+      let parent = folder.deletingLastPathComponent()
+      if parent.path == folder.path || bases.count > 64 { break }
+      folder = parent
+    }
+    for base in bases {
+      let candidate = base.appendingPathComponent(path).path
+      if let data = FileManager.default.contents(atPath: candidate), SHA256.hash(data) == sha256 { return candidate }
+    }
+    return path
+  }
+
+  /// Removes `NAME.partial` and `NAME.<pid>.partial` beside every finished file NAME: what a killed run was
+  /// writing when it died (its shard has been written again since). Only this run's files are looked at, so
+  /// the partial files of other shard runs writing into the same folder are left alone.
+  static func removeStalePartials(of files: [ShardFile], in directory: URL) {
+    let manager = FileManager.default
+    var byFolder: [String: Set<String>] = [:]
+    for file in files where isInside(file.path) {
+      let url = directory.appendingPathComponent(file.path)
+      byFolder[url.deletingLastPathComponent().path, default: []].insert(url.lastPathComponent)
+    }
+    for (folder, names) in byFolder {
+      guard let entries = try? manager.contentsOfDirectory(atPath: folder) else { continue }
+      for entry in entries where entry.hasSuffix(".partial") {
+        var base = String(entry.dropLast(".partial".count))
+        if !names.contains(base), let dot = base.lastIndex(of: "."), base[base.index(after: dot)...].allSatisfy(\.isNumber) {
+          base = String(base[..<dot])
+        }
+        if names.contains(base) { try? manager.removeItem(atPath: folder + "/" + entry) }
+      }
+    }
+  }
+
+  /// Whether a manifest's relative path stays inside the corpus directory (no absolute path, no `..`).
+  static func isInside(_ path: String) -> Bool {
+    !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+  }
+
   /// The manifest of a corpus directory: `manifest.json`, else a shard manifest, else a partial one.
   public static func readManifest(in directory: URL) throws -> (manifest: CorpusManifest, url: URL) {
     let manager = FileManager.default
@@ -328,7 +388,11 @@ extension CorpusGenerator {
   ///
   /// - Throws: ``CorpusError`` when the index is outside the corpus, a structure file is missing or has
   ///   changed (SHA-256), or the stored label cannot be read.
-  public static func regenerate(directory: URL, index: Int) throws -> RegeneratedPattern {
+  ///
+  /// A relative structure path is looked for, in order, under `structuresRoot` (when given), the current folder,
+  /// the corpus folder and each folder above it; the first file whose SHA-256 is the manifest's is used, so the
+  /// command works from wherever it is run as long as the files are there.
+  public static func regenerate(directory: URL, index: Int, structuresRoot: URL? = nil) throws -> RegeneratedPattern {
     let (manifest, _) = try readManifest(in: directory)
     var config = try manifest.corpusConfig()
     config.baseDirectory = nil
@@ -342,7 +406,8 @@ extension CorpusGenerator {
     }
     func read(_ s: Int) throws {
       guard structures[s].crystal == nil else { return }
-      let entry = StructureCatalog.Entry(path: structures[s].path, weight: structures[s].weight, variants: structures[s].variants)
+      let path = resolve(structures[s].path, sha256: structures[s].sha256, directory: directory, root: structuresRoot)
+      let entry = StructureCatalog.Entry(path: path, weight: structures[s].weight, variants: structures[s].variants)
       switch StructureCatalog.readStructure(entry) {
       case let .success(loaded):
         guard loaded.sha256 == structures[s].sha256 else {
@@ -353,7 +418,8 @@ extension CorpusGenerator {
         structures[s].elements = loaded.elements
         structures[s].axisTies = loaded.axisTies
       case let .failure(skip):
-        throw CorpusError(skip.error + " (structure paths are relative to the folder the corpus was made from)")
+        throw CorpusError(skip.error + " (looked for under --structures-root, the current folder, the corpus folder and "
+                          + "the folders above it; structure paths are relative to the folder the corpus was made from)")
       }
     }
     let provisional = CorpusGenerator(config: config, catalog: StructureCatalog(structures: structures))

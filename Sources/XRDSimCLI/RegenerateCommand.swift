@@ -9,7 +9,7 @@ struct RegenerateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "regenerate",
     abstract: "Recompute one pattern of a corpus from its manifest and label.",
-    discussion: "Run it from the folder the corpus was generated from (structure paths in the manifest are relative to it)."
+    discussion: "Structure paths in the manifest are relative to the folder the corpus was generated from; they are looked for under --structures-root, the current folder, the corpus folder and the folders above it (the file with the manifest's SHA-256 is used)."
   )
 
   @Argument(help: "The corpus folder (with manifest.json).")
@@ -17,6 +17,9 @@ struct RegenerateCommand: ParsableCommand {
 
   @Argument(help: "Global pattern index (0-based).")
   var index: Int
+
+  @Option(name: .customLong("structures-root"), help: "The folder the corpus was generated from, when not found by itself.")
+  var structuresRoot: String?
 
   @Option(help: "Output format: xy, csv or json (json includes the label).")
   var format: Format = .xy
@@ -29,7 +32,8 @@ struct RegenerateCommand: ParsableCommand {
   func run() throws {
     let pattern: RegeneratedPattern
     do {
-      pattern = try CorpusGenerator.regenerate(directory: URL(fileURLWithPath: directory), index: index)
+      pattern = try CorpusGenerator.regenerate(directory: URL(fileURLWithPath: directory), index: index,
+                                               structuresRoot: structuresRoot.map { URL(fileURLWithPath: $0) })
     } catch {
       printError("\(error)")
       throw ExitCode(1)

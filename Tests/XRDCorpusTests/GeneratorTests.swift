@@ -247,6 +247,37 @@ struct GeneratorTests {
     #expect(throws: CorpusError.self) { try CorpusGenerator.regenerate(directory: directory, index: 12) }
   }
 
+  @Test("regenerate finds structures given by relative paths from any current folder (via the corpus folder)")
+  func regenerateWithRelativePaths() async throws {
+    let root = CorpusFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let structures = root.appendingPathComponent("structs")
+    try FileManager.default.createDirectory(at: structures, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: CorpusFixtures.structureFiles[0],
+                                     toPath: structures.appendingPathComponent("si.cif").path)
+    var config = try CorpusFixtures.config(variants: 2, shardSize: 2, structures: ["structs/si.cif"])
+    config.baseDirectory = root
+    let output = root.appendingPathComponent("runs/out")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    _ = try await CorpusFixtures.generate(config, into: output)
+    // As if generated with `root` as the current folder: the manifest's paths relative to it.
+    let manifestURL = output.appendingPathComponent("manifest.json")
+    let text = try String(contentsOf: manifestURL, encoding: .utf8)
+    let escaped = root.standardizedFileURL.path.replacingOccurrences(of: "/", with: "\\/")
+    let relative = text.replacingOccurrences(of: root.standardizedFileURL.path + "/", with: "")
+      .replacingOccurrences(of: escaped + "\\/", with: "")
+    #expect(relative != text && relative.contains("structs"))
+    try relative.write(to: manifestURL, atomically: true, encoding: .utf8)
+    // The test runs from the package folder, not `root`: the path is found above the corpus folder.
+    #expect(FileManager.default.currentDirectoryPath != root.path)
+    let (header, values) = try NPY.readFloat32(output.appendingPathComponent(NPYFormat.intensitiesFile(shard: 0)))
+    let again = try CorpusGenerator.regenerate(directory: output, index: 1)
+    #expect(again.record.intensities.map(\.bitPattern) == values[header.shape[1]..<(2 * header.shape[1])].map(\.bitPattern))
+    // A changed file with the same name is not taken for the original.
+    try Data("data_x\n".utf8).write(to: structures.appendingPathComponent("si.cif"))
+    #expect(throws: CorpusError.self) { try CorpusGenerator.regenerate(directory: output, index: 1) }
+  }
+
   @Test("--threads 1 and --threads 2 write the same bytes")
   func threadCountIndependence() async throws {
     let config = try CorpusFixtures.config()
