@@ -7,8 +7,9 @@
 //    thermally expanded cells, sample displacement) is the screen score. Cost: the sticks once per structure.
 // 2. Fit the best `candidatesToFit` with PatternFit's quick fit (scale, Chebyshev background, one width factor,
 //    zero/displacement, lattice); refit the best three with March–Dollase texture along their low-index axes
-//    (keeping a textured fit only when it is better); refine the best two fully (all of PatternFit's stages,
-//    with and without texture) so that near ties are decided by the full model. Score = 1 − Rwp/Rwp₀, Rwp₀ that of the SNIP background alone: the share
+//    (keeping a textured fit only when it is better); when the best two are within 50 % in Rwp, refine both
+//    fully (all of PatternFit's stages, with and without texture), so that near ties are decided by the full
+//    model. Score = 1 − Rwp/Rwp₀, Rwp₀ that of the SNIP background alone: the share
 //    of the signal above background a candidate explains (1 = perfect, ≤ 0 = nothing).
 // 3. Mixtures, greedily: with the best phase fixed, screen the library again on the residual
 //    (observed − calculated, clipped at 0), fit the best few as a two-phase mixture, keep the best if it lowers
@@ -161,7 +162,9 @@ public enum PhaseIdentification {
     // The closest few are then refined fully (widths against angle, asymmetry; with and without texture), which
     // separates structures that a quick fit leaves level (e.g. Cu and diamond on a textured Cu specimen).
     var refined: Set<Int> = []
-    for (index, _) in results.sorted(by: { $0.value.indices.rwp < $1.value.indices.rwp }).prefix(options.finalCandidates) {
+    let ranked = results.sorted(by: { $0.value.indices.rwp < $1.value.indices.rwp })
+    let contenders = ranked.prefix(options.finalCandidates).filter { $0.value.indices.rwp <= 1.5 * ranked[0].value.indices.rwp }
+    for (index, _) in contenders.count > 1 ? contenders : [] {
       var best: PatternFit.Result?
       for axis in [nil] + Self.textureAxes(for: library[index]) {
         var full = PatternFit.Options(backgroundTerms: options2.backgroundTerms, textureAxis: axis, maximumIterations: 60)
