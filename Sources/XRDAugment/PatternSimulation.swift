@@ -244,24 +244,35 @@ public struct PatternSimulator: Sendable {
     var list: [PatternPeak] = []
     list.reserveCapacity(sticks.reflections.count * inst.radiation.count)
     let degrees = 180 / Double.pi
+    // The same arithmetic as Instrument.peakShift(atTwoTheta:), lorentzPolarization(twoTheta:…),
+    // ProfileParameters.lorentzianFWHM/gaussianFWHM(atTwoTheta:), with each trigonometric value of
+    // θ = position·π/360 computed once (they all take θ that way), the monochromator's factor once, and the terms
+    // that add exactly 0 (no specimen displacement, no microstrain) left out: the same bits, half the libm calls.
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: inst.monochromatorTwoTheta)
+    let profile = inst.profile
+    let displaced = !(inst.displacement == 0 && inst.goniometerRadius != 0 && !inst.goniometerRadius.isNaN)
+    let fixedSlit = inst.divergenceSlit.mode == .fixed
+    let microstrain = inst.sample.microstrain
     for (lineIndex, line) in inst.radiation.enumerated() {
       for (i, r) in sticks.reflections.enumerated() {
         let s = line.wavelength / (2 * r.dSpacing)
         guard s < 1 else { continue }
         let bragg = 2 * asin(s) * degrees
-        let position = bragg + inst.peakShift(atTwoTheta: bragg)
+        let position = displaced ? bragg + inst.peakShift(atTwoTheta: bragg) : bragg + inst.zeroShift
         guard position > grid.start - 2, position < grid.stop + 2, position > 0, position < 180 else { continue }
-        let lp = lorentzPolarization(twoTheta: position, monochromatorTwoTheta: inst.monochromatorTwoTheta)
+        let thetaRadians = position * .pi / 360
+        let sinTheta = sin(thetaRadians), cosTheta = cos(thetaRadians), tanTheta = tan(thetaRadians)
+        let lp = lorentzPolarization.value(cos2Theta: cos(2 * thetaRadians), sinTheta: sinTheta, cosTheta: cosTheta)
         let po = texture.ratio == 1 ? 1 : texture.factor(members: members[i], cell: crystal.cell)
         let area = inst.sample.scale * line.weight * Double(r.multiplicity) * r.structureFactorSquared * lp * po
-          * inst.divergenceSlit.intensityFactor(atTwoTheta: position)
+          * (fixedSlit ? 1 : inst.divergenceSlit.intensityFactor(atTwoTheta: position))
         let theta = position / 2 / degrees
-        var lorentzian = inst.profile.lorentzianFWHM(atTwoTheta: position)
+        var lorentzian = profile.x / cosTheta + profile.y * tanTheta
         if let size = inst.sample.crystalliteSize, size > 0 {
           lorentzian += Self.scherrerConstant * line.wavelength / (size * 10 * cos(theta)) * degrees
         }
-        lorentzian += 4 * inst.sample.microstrain * tan(theta) * degrees
-        let gaussian = inst.profile.gaussianFWHM(atTwoTheta: position)
+        if microstrain != 0 { lorentzian += 4 * microstrain * tan(theta) * degrees }
+        let gaussian = max(0, (profile.u * tanTheta + profile.v) * tanTheta + profile.w).squareRoot()
         list.append(PatternPeak(hkl: r.hkl, line: lineIndex, twoTheta: position, area: area,
                                 widths: PeakWidths(gaussianFWHM: gaussian, lorentzianFWHM: lorentzian)))
       }
@@ -310,21 +321,40 @@ public struct PatternSimulator: Sendable {
   func finish(peaks input: [Double], twoTheta: [Double], background: [Double], list: [PatternPeak], seed: UInt64?,
               stream: UInt64, q: [Double]?) -> SimulatedPattern {
     var peaks = input
+    let n = peaks.count
     let maximum = peaks.max() ?? 0
     let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
     let factor = maximum > 0 ? target / maximum : 1
-    if factor != 1 {
-      for i in peaks.indices { peaks[i] *= factor }
+    // clean = peaks + background; the noisy total is drawn around it and noise = total − clean. `noise` holds
+    // clean until the total is drawn (one array fewer).
+    var noise = [Double](repeating: 0, count: n)
+    peaks.withUnsafeMutableBufferPointer { p in
+      background.withUnsafeBufferPointer { b in
+        noise.withUnsafeMutableBufferPointer { clean in
+          if factor != 1 {
+            for i in 0..<n { p[i] *= factor }
+          }
+          for i in 0..<n { clean[i] = p[i] + b[i] }
+        }
+      }
     }
-    var clean = peaks
-    for i in clean.indices { clean[i] += background[i] }
-    var total = clean
+    let total: [Double]
     if instrument.noise.isEnabled {
       var model = instrument.noise
       if let seed { model.seed = seed }
-      total = model.apply(to: clean, stream: stream, rescale: false).intensity
+      total = [Double](unsafeUninitializedCapacity: n) { output, initialized in
+        noise.withUnsafeBufferPointer { clean in model.draw(around: clean, into: output, stream: stream) }
+        initialized = n
+      }
+      total.withUnsafeBufferPointer { drawn in
+        noise.withUnsafeMutableBufferPointer { clean in
+          for i in 0..<n { clean[i] = drawn[i] - clean[i] }
+        }
+      }
+    } else {
+      total = noise
+      noise = [Double](repeating: 0, count: n)
     }
-    let noise = zip(total, clean).map(-)
     return SimulatedPattern(twoTheta: twoTheta, intensity: total, peaks: peaks, background: background, noise: noise,
                             radiation: instrument.radiation, peakScale: factor, peakList: list, q: q)
   }

@@ -93,13 +93,14 @@ extension StickPattern {
                                       rotations: laueRotations(of: calculator.crystal.operations),
                                       dMin: dMin, dMax: dMax)
     let factors = calculator.structureFactors(for: families.map(\.hkl))
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: settings.monochromatorTwoTheta)
     var reflections: [Reflection] = []
     reflections.reserveCapacity(families.count)
     for (family, f) in zip(families, factors) {
       let f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
       guard f2 > 1e-12 * f.inPhaseBound * f.inPhaseBound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * family.dSpacing)))
-      let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
+      let lp = lorentzPolarization.value(twoTheta: twoTheta)
       reflections.append(Reflection(hkl: family.hkl, multiplicity: family.multiplicity, dSpacing: family.dSpacing,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(family.multiplicity) * f2 * lp))
@@ -248,6 +249,7 @@ public struct StrainableStickPattern: Sendable {
     let others = picks.filter { $0.family < 0 }.map(\.hkl)
     let fresh = others.isEmpty ? [] : strained.structureFactors(for: others)
     var nextReused = 0, nextFresh = 0
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: settings.monochromatorTwoTheta)
     var reflections: [Reflection] = []
     reflections.reserveCapacity(picks.count)
     for pick in picks {
@@ -265,7 +267,7 @@ public struct StrainableStickPattern: Sendable {
       }
       guard f2 > 1e-12 * bound * bound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * pick.d)))
-      let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
+      let lp = lorentzPolarization.value(twoTheta: twoTheta)
       reflections.append(Reflection(hkl: pick.hkl, multiplicity: pick.multiplicity, dSpacing: pick.d,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(pick.multiplicity) * f2 * lp))

@@ -168,7 +168,7 @@ final class PeakRendererWorkspace {
           var window = gaussianWindow
           let spare = gaussianWindow - 2 * coarseStep
           if spare <= 0 || reachCubed > spare * spare * spare || reachFifth > spare * spare * spare * spare * spare {
-            window = max(gaussianWindow, 2 * coarseStep + max(cbrt(reachCubed), pow(reachFifth, 0.2)))
+            window = max(gaussianWindow, 2 * coarseStep + Self.largerRoot(cube: reachCubed, fifth: reachFifth))
           }
           let (lo, hi) = Self.indices(from: p + (lowestOffset - window) / h, to: p + (highestOffset + window) / h,
                                       count: n, binned: binned)
@@ -276,6 +276,20 @@ final class PeakRendererWorkspace {
       planFailed = true
       return nil
     }
+  }
+
+  /// max(∛A, B^{1/5}) for A, B ≥ 0, bit for bit, computing only the larger root when A⁵ and B³ (evaluated to a
+  /// few ulps) differ by more than 10⁻¹² relative: then the exact roots differ by more than 6·10⁻¹⁴ relative,
+  /// far more than libm's cbrt and pow can err, so the larger computed root is the one the max would pick.
+  @inline(__always)
+  static func largerRoot(cube a: Double, fifth b: Double) -> Double {
+    let a2 = a * a
+    let a5 = a2 * a2 * a, b3 = b * b * b
+    if a5.isNormal && b3.isNormal {
+      if a5 > b3 * (1 + 1e-12) { return cbrt(a) }
+      if b3 > a5 * (1 + 1e-12) { return pow(b, 0.2) }
+    }
+    return max(cbrt(a), pow(b, 0.2))
   }
 
   // MARK: Near-field kernels
