@@ -224,6 +224,10 @@ public struct StrainableStickPattern: Sendable {
         picks.append(Pick(family: i, hkl: families[i].hkl, multiplicity: families[i].multiplicity, d: 1 / g2.squareRoot()))
         continue
       }
+      // No member within reach of the range (every member's 1/d² is within `band` − 4·tolerance of this one's, and
+      // the range test below allows `tolerance`): what the member-by-member search would find, without it. Most
+      // families prepared for the widened range and now outside the scan end here.
+      if g2 - band > gMax2 || g2 + band < gMin2 { continue }
       // As reflectionFamilies(cell:rotations:dMin:dMax:): the first member in (h, k, l) order inside the box and
       // the range, its d, and the members its orbit reaches inside the box.
       let orbit = Set(rotations.map { m.transformed(by: $0) }).sorted()

@@ -185,18 +185,18 @@ public struct StructureFactorCalculator: Sendable {
     var limits = SIMD3<Int>(0, 0, 0)
     for m in indices { limits = pointwiseMax(limits, SIMD3(abs(m.h), abs(m.k), abs(m.l))) }
     let tables = PhaseTables(positions: positions, limits: limits)
-    let fourPiSq = 4 * Double.pi * Double.pi
     var result: [(plus: Complex<Double>, minus: Complex<Double>, inPhaseBound: Double)] = []
     result.reserveCapacity(indices.count)
+    var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
+    var debyeWaller = [Double](repeating: 1, count: groups.count)
     for hkl in indices {
       let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
-      let s = s2.squareRoot()
-      for i in formFactors.indices { f0[i] = formFactor(i, s) }
+      factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
       var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
-      for group in groups {
+      for (g, group) in groups.enumerated() {
         let si = group.speciesIndex
-        let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+        let t = debyeWaller[g]
         let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
         // Σ occ·|f|·T: the largest |F| the atoms could give at this s (all in phase), the scale against which a
         // vanishing |F| (systematic absence) is recognised independently of the scale of the structure.
@@ -336,7 +336,6 @@ extension StructureFactorCalculator {
     -> [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)]
   {
     precondition(canReuse(sums), "phase sums of another crystal layout")
-    let fourPiSq = 4 * Double.pi * Double.pi
     var occupancySums = [Double](repeating: 0, count: groups.count)
     for (g, group) in groups.enumerated() {
       var occ = 0.0
@@ -345,7 +344,9 @@ extension StructureFactorCalculator {
     }
     var result: [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)] = []
     result.reserveCapacity(selection.count)
+    var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
+    var debyeWaller = [Double](repeating: 1, count: groups.count)
     let cell = crystal.cell
     let groupCount = groups.count, atomCount = sums.anisotropicAtomCount
     sums.groupSums.withUnsafeBufferPointer { groupSums in
@@ -353,14 +354,13 @@ extension StructureFactorCalculator {
         for r in selection {
           let hkl = sums.indices[r]
           let s2 = cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
-          let s = s2.squareRoot()
-          for i in formFactors.indices { f0[i] = formFactor(i, s) }
+          factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
           var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
           var p = r * atomCount * 2
           for (g, group) in groups.enumerated() {
             let si = group.speciesIndex
             // T and the in-phase bound exactly as in structureFactors(for:), so fresh and reused values agree bit for bit.
-            let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+            let t = debyeWaller[g]
             let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
             var sr = 0.0, sim = 0.0
             if group.isAnisotropic {
@@ -388,6 +388,80 @@ extension StructureFactorCalculator {
 }
 
 // MARK: - Implementation details
+
+/// The form factors f0 of a calculator's species and the Debye–Waller factors T = exp(−8π²U s²) of its isotropic
+/// groups at one s² = (sinθ/λ)², for the fast paths (``StructureFactorCalculator/structureFactors(for:)`` and
+/// ``StructureFactorCalculator/structureFactors(reusing:selection:)``, which must agree bit for bit): every
+/// exponential of a reflection, f0's Gaussians aᵢ exp(−bᵢ s²) and the T's, in one list evaluated four at a time
+/// (``exponentials(_:)``). f0 = c + a₀e₀ + a₁e₁ + … in that order; T = 1 for anisotropic groups (their T is per
+/// atom). With a form-factor override (tests) f0 comes from it and only the T's are in the list.
+struct ScatteringFactors {
+  /// Per lane: the factor of s² in the exponent, and the Gaussian's amplitude (0 for a T lane).
+  private var exponents: [Double] = []
+  private var amplitudes: [Double] = []
+  /// Per species: its first lane, number of Gaussians and constant c (count 0 with an override).
+  private var speciesLanes: [(first: Int, count: Int, constant: Double)] = []
+  /// Per group: its T lane, or −1 for T = 1.
+  private var groupLanes: [Int] = []
+  private var values: [Double] = []
+  private let override: Bool
+
+  init(_ calculator: StructureFactorCalculator) {
+    override = calculator.formFactorOverride != nil
+    for factor in calculator.formFactors {
+      let (a, b, c) = factor.coefficients
+      speciesLanes.append((exponents.count, override ? 0 : a.count, c))
+      if override { continue }
+      for (ai, bi) in zip(a, b) {
+        exponents.append(-bi)
+        amplitudes.append(ai)
+      }
+    }
+    let fourPiSq = 4 * Double.pi * Double.pi
+    for group in calculator.groups {
+      if group.isAnisotropic {
+        groupLanes.append(-1)
+      } else {
+        groupLanes.append(exponents.count)
+        exponents.append(-2 * fourPiSq * group.uIso)  // the argument is then (−2·4π²·U)·s², as it always was
+        amplitudes.append(0)
+      }
+    }
+    while exponents.count % 4 != 0 {
+      exponents.append(0)
+      amplitudes.append(0)
+    }
+    values = [Double](repeating: 0, count: exponents.count)
+  }
+
+  /// f0 per species into `f0`, T per group into `t`, at s² = `s2`.
+  @inline(__always)
+  mutating func evaluate(_ calculator: StructureFactorCalculator, s2: Double, f0: inout [Double], t: inout [Double]) {
+    let lanes = exponents.count
+    exponents.withUnsafeBufferPointer { n in
+      values.withUnsafeMutableBufferPointer { e in
+        var j = 0
+        while j < lanes {
+          let x = SIMD4(n[j] * s2, n[j + 1] * s2, n[j + 2] * s2, n[j + 3] * s2)
+          let y = exponentials(x)
+          e[j] = y[0]; e[j + 1] = y[1]; e[j + 2] = y[2]; e[j + 3] = y[3]
+          j += 4
+        }
+      }
+    }
+    if override {
+      let s = s2.squareRoot()
+      for i in f0.indices { f0[i] = calculator.formFactor(i, s) }
+    } else {
+      for (i, lane) in speciesLanes.enumerated() {
+        var f = lane.constant
+        for j in lane.first..<(lane.first + lane.count) { f += amplitudes[j] * values[j] }
+        f0[i] = f
+      }
+    }
+    for (g, lane) in groupLanes.enumerated() { t[g] = lane < 0 ? 1 : values[lane] }
+  }
+}
 
 @inline(__always)
 func anisotropicExponent(_ b: SIMD8<Double>, _ m: MillerIndex) -> Double {

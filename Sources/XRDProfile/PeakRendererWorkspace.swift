@@ -121,7 +121,7 @@ final class PeakRendererWorkspace {
       let p = (peak.twoTheta - start) / h
       guard gamma > 1e-9 * h else {
         // Zero width: all of the area into the step containing the peak.
-        let i = Int(p.rounded())
+        let i = Self.roundedInt(p)
         if i >= 0 && i < n { y[i] += area / h }
         continue
       }
@@ -172,7 +172,7 @@ final class PeakRendererWorkspace {
           }
           let (lo, hi) = Self.indices(from: p + (lowestOffset - window) / h, to: p + (highestOffset + window) / h,
                                       count: n, binned: binned)
-          let t0 = Int(tau.rounded(.down))
+          let t0 = Self.floorInt(tau)
           let w = FarFieldPlan.lagrangeWeights(tau - Double(t0))
           let slots = histogram + t0
           slots[-1] += w.0 * lorentzAmplitude
@@ -278,6 +278,30 @@ final class PeakRendererWorkspace {
     }
   }
 
+  /// Int(x.rounded(.down)), Int(x.rounded(.up)) and Int(x.rounded()) for finite |x| < 2⁶² without a libm call
+  /// (the x86-64 baseline has no roundsd): truncation by conversion, corrected by one comparison. The same
+  /// integers, so the same renders.
+  @inline(__always)
+  static func floorInt(_ x: Double) -> Int {
+    let t = Int(x)
+    return Double(t) > x ? t - 1 : t
+  }
+
+  @inline(__always)
+  static func ceilInt(_ x: Double) -> Int {
+    let t = Int(x)
+    return Double(t) < x ? t + 1 : t
+  }
+
+  /// Half-way cases away from zero, as `rounded()`; x − Double(Int(x)) is exact for |x| < 2⁵², and for larger
+  /// |x| every double is a whole number.
+  @inline(__always)
+  static func roundedInt(_ x: Double) -> Int {
+    let t = Int(x)
+    let fraction = x - Double(t)
+    return fraction >= 0.5 ? t + 1 : fraction <= -0.5 ? t - 1 : t
+  }
+
   /// max(∛A, B^{1/5}) for A, B ≥ 0, bit for bit, computing only the larger root when A⁵ and B³ (evaluated to a
   /// few ulps) differ by more than 10⁻¹² relative: then the exact roots differ by more than 6·10⁻¹⁴ relative,
   /// far more than libm's cbrt and pow can err, so the larger computed root is the one the max would pick.
@@ -299,8 +323,8 @@ final class PeakRendererWorkspace {
   @inline(__always)
   static func indices(from lower: Double, to upper: Double, count n: Int, binned: Bool) -> (Int, Int) {
     let pad = binned ? 0.5 : 0
-    let lo = max(0, Int(max(lower - pad, -1).rounded(.up)))
-    let hi = min(n - 1, Int(min(upper + pad, Double(n)).rounded(.down)))
+    let lo = max(0, ceilInt(max(lower - pad, -1)))
+    let hi = min(n - 1, floorInt(min(upper + pad, Double(n))))
     return (lo, hi)
   }
 
@@ -371,7 +395,7 @@ final class PeakRendererWorkspace {
       }
       return
     }
-    let ic = min(max(Int(centre.rounded()), lo), hi)
+    let ic = min(max(roundedInt(centre), lo), hi)
     let u0 = (Double(ic) - centre) * h
     let q = exp(-2 * beta * h * h)                    // e^{−2βh²}
     let q4 = (q * q) * (q * q), q16 = (q4 * q4) * (q4 * q4)
