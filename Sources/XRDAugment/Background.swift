@@ -32,10 +32,29 @@ extension BackgroundModel {
       [Double](unsafeUninitializedCapacity: twoTheta.count) { output, initialized in
         twoTheta.withUnsafeBufferPointer { angles in
           if inverseTwoTheta == 0 && humps.isEmpty {
-            // The common case, without the terms that add exactly 0 (a +0 they could add to −0 is clamped).
-            for i in 0..<angles.count {
+            // The common case, without the terms that add exactly 0 (a +0 they could add to −0 is clamped); two
+            // points at a time (the same operations per lane as chebyshevSeries, so the same values).
+            var i = 0
+            if c.count > 0 {
+              while i + 1 < angles.count {
+                let x = (SIMD2(angles[i], angles[i + 1]) - midpoint) * toX
+                let twoX = 2 * x
+                var b1 = SIMD2<Double>(), b2 = SIMD2<Double>()
+                var k = c.count - 1
+                while k >= 1 {
+                  (b1, b2) = (c[k] + twoX * b1 - b2, b1)
+                  k -= 1
+                }
+                let value = c[0] + x * b1 - b2
+                output[i] = value[0] > 0 ? value[0] : 0
+                output[i + 1] = value[1] > 0 ? value[1] : 0
+                i += 2
+              }
+            }
+            while i < angles.count {
               let value = Self.chebyshevSeries(c, at: (angles[i] - midpoint) * toX)
               output[i] = value > 0 ? value : 0
+              i += 1
             }
             return
           }

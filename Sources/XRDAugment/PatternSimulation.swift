@@ -253,7 +253,9 @@ public struct PatternSimulator: Sendable {
     let displaced = !(inst.displacement == 0 && inst.goniometerRadius != 0 && !inst.goniometerRadius.isNaN)
     let fixedSlit = inst.divergenceSlit.mode == .fixed
     let microstrain = inst.sample.microstrain
+    var runStarts: [Int] = []  // where each line's peaks begin in `list`
     for (lineIndex, line) in inst.radiation.enumerated() {
+      runStarts.append(list.count)
       for (i, r) in sticks.reflections.enumerated() {
         let s = line.wavelength / (2 * r.dSpacing)
         guard s < 1 else { continue }
@@ -277,8 +279,45 @@ public struct PatternSimulator: Sendable {
                                 widths: PeakWidths(gaussianFWHM: gaussian, lorentzianFWHM: lorentzian)))
       }
     }
-    list.sort { $0.twoTheta < $1.twoTheta }
-    return list
+    return Self.sortedByTwoTheta(list, runStarts: runStarts)
+  }
+
+  /// `list` stably sorted by 2θ (what `sort` gives: the standard library's sort is stable). Each line's peaks
+  /// usually come in increasing 2θ already (reflections by decreasing d, shifts monotonic in θ), and then the runs
+  /// are merged, earlier run first on ties; otherwise the list is sorted.
+  static func sortedByTwoTheta(_ list: [PatternPeak], runStarts: [Int]) -> [PatternPeak] {
+    guard list.count > 1 else { return list }
+    var bounds = runStarts.filter { $0 < list.count }
+    if bounds.first != 0 { bounds.insert(0, at: 0) }
+    bounds.append(list.count)
+    var sortedRuns = true
+    for r in 0..<(bounds.count - 1) where sortedRuns {
+      var i = bounds[r] + 1
+      while i < bounds[r + 1] {
+        if !(list[i - 1].twoTheta <= list[i].twoTheta) { sortedRuns = false; break }
+        i += 1
+      }
+    }
+    guard sortedRuns else { return list.sorted { $0.twoTheta < $1.twoTheta } }
+    var merged = Array(list[bounds[0]..<bounds[1]])
+    for r in 1..<(bounds.count - 1) {
+      let run = list[bounds[r]..<bounds[r + 1]]
+      var result: [PatternPeak] = []
+      result.reserveCapacity(merged.count + run.count)
+      var i = merged.startIndex, j = run.startIndex
+      while i < merged.endIndex && j < run.endIndex {
+        // Strictly smaller from the later run goes first; ties keep the earlier run first (stability).
+        if run[j].twoTheta < merged[i].twoTheta {
+          result.append(run[j]); j += 1
+        } else {
+          result.append(merged[i]); i += 1
+        }
+      }
+      result.append(contentsOf: merged[i...])
+      result.append(contentsOf: run[j...])
+      merged = result
+    }
+    return merged
   }
 
   /// Counts at the strongest point of the peak component when the instrument gives no `noise.counts`.

@@ -190,9 +190,11 @@ public struct StructureFactorCalculator: Sendable {
     var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
     var debyeWaller = [Double](repeating: 1, count: groups.count)
+    var magnitudes = [Double](repeating: 0, count: formFactors.count)  // |f0 + f′ + i f″| per species
     for hkl in indices {
       let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
       factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
+      for i in magnitudes.indices { magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length }
       var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
       for (g, group) in groups.enumerated() {
         let si = group.speciesIndex
@@ -200,7 +202,7 @@ public struct StructureFactorCalculator: Sendable {
         let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
         // Σ occ·|f|·T: the largest |F| the atoms could give at this s (all in phase), the scale against which a
         // vanishing |F| (systematic absence) is recognised independently of the scale of the structure.
-        bound += Complex(f0[si] + fPrime[si], fDoublePrime[si]).length * t * group.occupancySum
+        bound += magnitudes[si] * t * group.occupancySum
         var sr = 0.0, sim = 0.0
         if group.isAnisotropic {
           for a in group.atoms {
@@ -347,6 +349,7 @@ extension StructureFactorCalculator {
     var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
     var debyeWaller = [Double](repeating: 1, count: groups.count)
+    var magnitudes = [Double](repeating: 0, count: formFactors.count)  // |f0 + f′ + i f″| per species
     let cell = crystal.cell
     let groupCount = groups.count, atomCount = sums.anisotropicAtomCount
     sums.groupSums.withUnsafeBufferPointer { groupSums in
@@ -355,6 +358,7 @@ extension StructureFactorCalculator {
           let hkl = sums.indices[r]
           let s2 = cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
           factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
+          for i in magnitudes.indices { magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length }
           var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
           var p = r * atomCount * 2
           for (g, group) in groups.enumerated() {
@@ -376,8 +380,7 @@ extension StructureFactorCalculator {
             }
             plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
             minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
-            let f = Complex(f0[si] + fPrime[si], fDoublePrime[si]).length
-            bound += f * t * occupancySums[g]
+            bound += magnitudes[si] * t * occupancySums[g]
           }
           result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
         }
