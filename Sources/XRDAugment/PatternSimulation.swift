@@ -283,41 +283,34 @@ public struct PatternSimulator: Sendable {
   }
 
   /// `list` stably sorted by 2θ (what `sort` gives: the standard library's sort is stable). Each line's peaks
-  /// usually come in increasing 2θ already (reflections by decreasing d, shifts monotonic in θ), and then the runs
-  /// are merged, earlier run first on ties; otherwise the list is sorted.
+  /// usually come in increasing 2θ already (reflections by decreasing d, shifts monotonic in θ); one such run is
+  /// returned as it is, two (Kα1 + Kα2) are merged, the first run first on ties. Anything else is sorted.
   static func sortedByTwoTheta(_ list: [PatternPeak], runStarts: [Int]) -> [PatternPeak] {
     guard list.count > 1 else { return list }
-    var bounds = runStarts.filter { $0 < list.count }
-    if bounds.first != 0 { bounds.insert(0, at: 0) }
-    bounds.append(list.count)
-    var sortedRuns = true
-    for r in 0..<(bounds.count - 1) where sortedRuns {
-      var i = bounds[r] + 1
-      while i < bounds[r + 1] {
-        if !(list[i - 1].twoTheta <= list[i].twoTheta) { sortedRuns = false; break }
-        i += 1
+    let starts = runStarts.filter { $0 > 0 && $0 < list.count }  // boundaries inside the list
+    guard starts.count <= 1 else { return list.sorted { $0.twoTheta < $1.twoTheta } }
+    let middle = starts.first ?? list.count
+    return list.withUnsafeBufferPointer { p -> [PatternPeak] in
+      for i in 1..<p.count where i != middle && !(p[i - 1].twoTheta <= p[i].twoTheta) {
+        return list.sorted { $0.twoTheta < $1.twoTheta }
       }
-    }
-    guard sortedRuns else { return list.sorted { $0.twoTheta < $1.twoTheta } }
-    var merged = Array(list[bounds[0]..<bounds[1]])
-    for r in 1..<(bounds.count - 1) {
-      let run = list[bounds[r]..<bounds[r + 1]]
-      var result: [PatternPeak] = []
-      result.reserveCapacity(merged.count + run.count)
-      var i = merged.startIndex, j = run.startIndex
-      while i < merged.endIndex && j < run.endIndex {
-        // Strictly smaller from the later run goes first; ties keep the earlier run first (stability).
-        if run[j].twoTheta < merged[i].twoTheta {
-          result.append(run[j]); j += 1
-        } else {
-          result.append(merged[i]); i += 1
+      if middle == list.count { return list }
+      return [PatternPeak](unsafeUninitializedCapacity: p.count) { out, initialized in
+        var i = 0, j = middle, k = 0
+        while i < middle && j < p.count {
+          // Strictly smaller from the second run goes first; ties keep the first run first (stability).
+          if p[j].twoTheta < p[i].twoTheta {
+            (out.baseAddress! + k).initialize(to: p[j]); j += 1
+          } else {
+            (out.baseAddress! + k).initialize(to: p[i]); i += 1
+          }
+          k += 1
         }
+        while i < middle { (out.baseAddress! + k).initialize(to: p[i]); i += 1; k += 1 }
+        while j < p.count { (out.baseAddress! + k).initialize(to: p[j]); j += 1; k += 1 }
+        initialized = k
       }
-      result.append(contentsOf: merged[i...])
-      result.append(contentsOf: run[j...])
-      merged = result
     }
-    return merged
   }
 
   /// Counts at the strongest point of the peak component when the instrument gives no `noise.counts`.

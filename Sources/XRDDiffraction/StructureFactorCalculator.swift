@@ -211,11 +211,7 @@ public struct StructureFactorCalculator: Sendable {
             sr += w * pr; sim += w * pi
           }
         } else {
-          for a in group.atoms {
-            let (pr, pi) = tables.phase(atom: a, hkl)
-            let w = occupancies[a]
-            sr += w * pr; sim += w * pi
-          }
+          (sr, sim) = occupancies.withUnsafeBufferPointer { tables.weightedSum(group.atoms, hkl, weights: $0) }
         }
         // f·S for h and f·conj(S) for −h (T and occupancies are real and even in h).
         plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
@@ -291,12 +287,7 @@ extension StructureFactorCalculator {
             p += 2
           }
         } else {
-          var sr = 0.0, sim = 0.0
-          for a in group.atoms {
-            let (pr, pi) = tables.phase(atom: a, hkl)
-            let w = occupancies[a]
-            sr += w * pr; sim += w * pi
-          }
+          let (sr, sim) = occupancies.withUnsafeBufferPointer { tables.weightedSum(group.atoms, hkl, weights: $0) }
           groupSums[g] = sr; groupSums[g + 1] = sim
         }
         g += 2
@@ -352,14 +343,46 @@ extension StructureFactorCalculator {
     var magnitudes = [Double](repeating: 0, count: formFactors.count)  // |f0 + f′ + i f″| per species
     let cell = crystal.cell
     let groupCount = groups.count, atomCount = sums.anisotropicAtomCount
+    // Per-group and per-species scratch as raw buffers: the group loop below runs ~10⁴ times per pattern.
+    let groupSpecies = UnsafeMutableBufferPointer<Int>.allocate(capacity: groupCount)
+    let speciesReal = UnsafeMutableBufferPointer<Double>.allocate(capacity: formFactors.count)
+    defer { groupSpecies.deallocate(); speciesReal.deallocate() }
+    for (g, group) in groups.enumerated() { groupSpecies[g] = group.speciesIndex }
+    let anyAnisotropic = groups.contains { $0.isAnisotropic }
     sums.groupSums.withUnsafeBufferPointer { groupSums in
       sums.atomPhases.withUnsafeBufferPointer { atomPhases in
         for r in selection {
           let hkl = sums.indices[r]
           let s2 = cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
           factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
-          for i in magnitudes.indices { magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length }
+          for i in magnitudes.indices {
+            magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length
+            speciesReal[i] = f0[i] + fPrime[i]
+          }
           var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
+          if !anyAnisotropic {
+            // The loop below without its anisotropic branch, on raw buffers: the same operations in the same order.
+            debyeWaller.withUnsafeBufferPointer { t in
+              fDoublePrime.withUnsafeBufferPointer { fpp in
+                magnitudes.withUnsafeBufferPointer { m in
+                  occupancySums.withUnsafeBufferPointer { occ in
+                    let sums = groupSums.baseAddress! + r * groupCount * 2
+                    for g in 0..<groupCount {
+                      let si = groupSpecies[g]
+                      let tg = t[g]
+                      let fr = speciesReal[si] * tg, fi = fpp[si] * tg
+                      let sr = sums[2 * g], sim = sums[2 * g + 1]
+                      plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
+                      minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
+                      bound += m[si] * tg * occ[g]
+                    }
+                  }
+                }
+              }
+            }
+            result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
+            continue
+          }
           var p = r * atomCount * 2
           for (g, group) in groups.enumerated() {
             let si = group.speciesIndex
@@ -476,21 +499,23 @@ func anisotropicExponent(_ b: SIMD8<Double>, _ m: MillerIndex) -> Double {
 struct PhaseTables {
   let limits: SIMD3<Int>
   let widths: SIMD3<Int>
-  // [atom][n + N] interleaved (re, im), one array per axis.
-  let tables: [[Double]]
+  // [atom][n + N] interleaved (re, im), the three axes one after another in one array.
+  let storage: [Double]
+  let axisOffsets: SIMD3<Int>
 
   init(positions: [SIMD3<Double>], limits: SIMD3<Int>) {
     self.limits = limits
     widths = 2 &* limits &+ 1
-    var tables: [[Double]] = []
+    let sizes = positions.count &* widths &* 2
+    axisOffsets = SIMD3(0, sizes.x, sizes.x + sizes.y)
+    var storage = [Double](repeating: 0, count: sizes.x + sizes.y + sizes.z)
     for axis in 0..<3 {
-      let n = limits[axis], width = widths[axis]
-      var table = [Double](repeating: 0, count: positions.count * width * 2)
+      let n = limits[axis], width = widths[axis], offset = axisOffsets[axis]
       for (atom, p) in positions.enumerated() {
         let angle = 2 * Double.pi * p[axis]
         let c = cos(angle), s = sin(angle)
-        let base = atom * width * 2
-        table[base + 2 * n] = 1
+        let base = offset + atom * width * 2
+        storage[base + 2 * n] = 1
         var re = 1.0, im = 0.0
         for j in 1...max(n, 1) where j <= n {
           (re, im) = (re * c - im * s, re * s + im * c)
@@ -498,26 +523,52 @@ struct PhaseTables {
             let a = angle * Double(j)
             (re, im) = (cos(a), sin(a))
           }
-          table[base + 2 * (n + j)] = re
-          table[base + 2 * (n + j) + 1] = im
-          table[base + 2 * (n - j)] = re
-          table[base + 2 * (n - j) + 1] = -im
+          storage[base + 2 * (n + j)] = re
+          storage[base + 2 * (n + j) + 1] = im
+          storage[base + 2 * (n - j)] = re
+          storage[base + 2 * (n - j) + 1] = -im
         }
       }
-      tables.append(table)
     }
-    self.tables = tables
+    self.storage = storage
   }
 
   @inline(__always)
   func phase(atom: Int, _ m: MillerIndex) -> (Double, Double) {
-    let ix = (atom * widths.x + m.h + limits.x) * 2
-    let iy = (atom * widths.y + m.k + limits.y) * 2
-    let iz = (atom * widths.z + m.l + limits.z) * 2
-    let xr = tables[0][ix], xi = tables[0][ix + 1]
-    let yr = tables[1][iy], yi = tables[1][iy + 1]
-    let zr = tables[2][iz], zi = tables[2][iz + 1]
+    let ix = axisOffsets.x + (atom * widths.x + m.h + limits.x) * 2
+    let iy = axisOffsets.y + (atom * widths.y + m.k + limits.y) * 2
+    let iz = axisOffsets.z + (atom * widths.z + m.l + limits.z) * 2
+    let xr = storage[ix], xi = storage[ix + 1]
+    let yr = storage[iy], yi = storage[iy + 1]
+    let zr = storage[iz], zi = storage[iz + 1]
     let pr = xr * yr - xi * yi, pi = xr * yi + xi * yr
     return (pr * zr - pi * zi, pr * zi + pi * zr)
+  }
+
+  /// Σ_a w_a exp(2πi h·x_a) over the atoms `atoms` (weights indexed by atom): the sum of
+  /// ``phase(atom:_:)`` × weight in atom order, the same operations, on raw pointers (the inner loop of every
+  /// structure factor).
+  @inline(__always)
+  func weightedSum(_ atoms: Range<Int>, _ m: MillerIndex, weights: UnsafeBufferPointer<Double>) -> (Double, Double) {
+    guard !atoms.isEmpty else { return (0, 0) }
+    precondition(atoms.upperBound <= weights.count && atoms.lowerBound >= 0, "PhaseTables.weightedSum: atom range")
+    return storage.withUnsafeBufferPointer { table in
+      let stride = widths &* 2
+      let first = atoms.lowerBound
+      var x = table.baseAddress! + axisOffsets.x + (first * widths.x + m.h + limits.x) * 2
+      var y = table.baseAddress! + axisOffsets.y + (first * widths.y + m.k + limits.y) * 2
+      var z = table.baseAddress! + axisOffsets.z + (first * widths.z + m.l + limits.z) * 2
+      let w = weights.baseAddress!
+      var sr = 0.0, sim = 0.0
+      for a in atoms {
+        let xr = x[0], xi = x[1], yr = y[0], yi = y[1], zr = z[0], zi = z[1]
+        let pr = xr * yr - xi * yi, pi = xr * yi + xi * yr
+        let qr = pr * zr - pi * zi, qi = pr * zi + pi * zr
+        let weight = w[a]
+        sr += weight * qr; sim += weight * qi
+        x += stride.x; y += stride.y; z += stride.z
+      }
+      return (sr, sim)
+    }
   }
 }
