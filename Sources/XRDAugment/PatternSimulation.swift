@@ -104,7 +104,7 @@ public struct PatternSimulator: Sendable {
   /// ``init(crystal:instrument:settings:reusing:)``).
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
               maximumStrain: Double, reusing previous: PatternSimulator? = nil) throws {
-    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: maximumStrain)
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: maximumStrain, previous: previous)
     if let previous, previous.grid == grid {
       let asymmetry = renderer.asymmetry
       renderer = previous.renderer
@@ -112,7 +112,10 @@ public struct PatternSimulator: Sendable {
     }
   }
 
-  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, strain: Double?) throws {
+  /// `previous`: a simulator whose grid values and background are taken over when they would be recomputed equal
+  /// (same grid, same points, same background model).
+  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, strain: Double?,
+               previous: PatternSimulator? = nil) throws {
     self.crystal = crystal
     self.instrument = instrument
     let primary = instrument.radiation.max { $0.weight < $1.weight } ?? EmissionLine(wavelength: 1.5405929)
@@ -154,8 +157,14 @@ public struct PatternSimulator: Sendable {
       strainable = nil
       sticks = StickPattern(crystal: crystal, settings: s)
     }
-    twoThetaValues = grid.values
-    backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
+    if let previous, previous.grid == grid, previous.qScan == nil, qScan == nil,
+       previous.instrument.background == instrument.background {
+      twoThetaValues = previous.twoThetaValues
+      backgroundValues = previous.backgroundValues
+    } else {
+      twoThetaValues = grid.values
+      backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
+    }
     let p = instrument.profile
     renderer = PeakRenderer(grid: grid, asymmetry: p.sl > 0 || p.hl > 0 ? .fcj(FCJAsymmetry(sOverL: p.sl, hOverL: p.hl)) : .none)
     let texture = instrument.sample.texture
@@ -171,7 +180,7 @@ public struct PatternSimulator: Sendable {
   /// simulator with the same grid, so that simulating many structures in a row allocates nothing new there.
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
               reusing previous: PatternSimulator) throws {
-    try self.init(crystal: crystal, instrument: instrument, settings: settings)
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: nil, previous: previous)
     if previous.grid == grid {
       let asymmetry = renderer.asymmetry
       renderer = previous.renderer

@@ -49,9 +49,26 @@ public func reflectionFamilies(cell: UnitCell, rotations: [[Int]], dMin: Double,
   let tolerance = 1e-10 * gMax2
   var families: [ReflectionFamily] = []
   var members: [MillerIndex] = []
+  // For fixed (h, k), 1/d² = A l² + 2B l + C is a convex quadratic in l: only l within two of the roots of
+  // A l² + 2B l + C = gMax² + tolerance can pass the range test below (rounding moves the roots by far less than
+  // one), so the scan visits the same indices in the same order without computing the others.
+  let g = cell.reciprocalMetric
+  let a2 = g[8], ceiling = gMax2 + tolerance
   for h in -limit.x...limit.x {
     for k in -limit.y...limit.y {
-      for l in -limit.z...limit.z {
+      let hd = Double(h), kd = Double(k)
+      let b = hd * g[2] + kd * g[5], c = hd * hd * g[0] + kd * kd * g[4] + 2 * hd * kd * g[1]
+      var lLow = -limit.z, lHigh = limit.z
+      if a2 > 0 {
+        let discriminant = b * b - a2 * (c - ceiling)
+        let half = max(discriminant, 0).squareRoot() / a2, vertex = -b / a2
+        if vertex.isFinite && half.isFinite && abs(vertex) + half < Double(limit.z) + 4 {
+          lLow = max(lLow, Int((vertex - half).rounded(.down)) - 2)
+          lHigh = min(lHigh, Int((vertex + half).rounded(.up)) + 2)
+        }
+      }
+      guard lLow <= lHigh else { continue }
+      for l in lLow...lHigh {
         let g2 = cell.inverseDSquared(Double(h), Double(k), Double(l))
         guard g2 <= gMax2 + tolerance, g2 >= gMin2 - tolerance, g2 > 0 else { continue }
         let m = MillerIndex(h: h, k: k, l: l)
