@@ -40,10 +40,16 @@ extension BackgroundModel {
                 let x = (SIMD2(angles[i], angles[i + 1]) - midpoint) * toX
                 let twoX = 2 * x
                 var b1 = SIMD2<Double>(), b2 = SIMD2<Double>()
-                var k = c.count - 1
-                while k >= 1 {
-                  (b1, b2) = (c[k] + twoX * b1 - b2, b1)
-                  k -= 1
+                if c.count == 3 {
+                  // The loop below unrolled for the usual three coefficients (the same operations, zeros included).
+                  b1 = c[2] + twoX * b1 - b2
+                  (b1, b2) = (c[1] + twoX * b1 - SIMD2<Double>(), b1)
+                } else {
+                  var k = c.count - 1
+                  while k >= 1 {
+                    (b1, b2) = (c[k] + twoX * b1 - b2, b1)
+                    k -= 1
+                  }
                 }
                 let value = c[0] + x * b1 - b2
                 output[i] = value[0] > 0 ? value[0] : 0
