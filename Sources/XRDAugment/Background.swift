@@ -27,24 +27,74 @@ extension BackgroundModel {
     let midpoint = (range.upperBound + range.lowerBound) / 2
     let toX = width > 0 ? 2 / width : 0
     let humps = self.humps
-    return twoTheta.map { angle in
-      var value = Self.chebyshevSeries(chebyshev, at: (angle - midpoint) * toX)
-      if angle > 0 { value += inverseTwoTheta / angle }
-      for hump in humps { value += hump.value(at: angle) }
-      return value > 0 ? value : 0
+    let inverseTwoTheta = self.inverseTwoTheta
+    return chebyshev.withUnsafeBufferPointer { c in
+      [Double](unsafeUninitializedCapacity: twoTheta.count) { output, initialized in
+        twoTheta.withUnsafeBufferPointer { angles in
+          if inverseTwoTheta == 0 && humps.isEmpty {
+            // The common case, without the terms that add exactly 0 (a +0 they could add to −0 is clamped); two
+            // points at a time (the same operations per lane as chebyshevSeries, so the same values).
+            var i = 0
+            if c.count > 0 {
+              while i + 1 < angles.count {
+                let x = (SIMD2(angles[i], angles[i + 1]) - midpoint) * toX
+                let twoX = 2 * x
+                var b1 = SIMD2<Double>(), b2 = SIMD2<Double>()
+                if c.count == 3 {
+                  // The loop below unrolled for the usual three coefficients (the same operations, zeros included).
+                  b1 = c[2] + twoX * b1 - b2
+                  (b1, b2) = (c[1] + twoX * b1 - SIMD2<Double>(), b1)
+                } else {
+                  var k = c.count - 1
+                  while k >= 1 {
+                    (b1, b2) = (c[k] + twoX * b1 - b2, b1)
+                    k -= 1
+                  }
+                }
+                let value = c[0] + x * b1 - b2
+                output[i] = value[0] > 0 ? value[0] : 0
+                output[i + 1] = value[1] > 0 ? value[1] : 0
+                i += 2
+              }
+            }
+            while i < angles.count {
+              let value = Self.chebyshevSeries(c, at: (angles[i] - midpoint) * toX)
+              output[i] = value > 0 ? value : 0
+              i += 1
+            }
+            return
+          }
+          for i in 0..<angles.count {
+            let angle = angles[i]
+            var value = Self.chebyshevSeries(c, at: (angle - midpoint) * toX)
+            if angle > 0 { value += inverseTwoTheta / angle }
+            for hump in humps { value += hump.value(at: angle) }
+            output[i] = value > 0 ? value : 0
+          }
+        }
+        initialized = twoTheta.count
+      }
     }
   }
 
   /// Σₙ cₙ Tₙ(x) by Clenshaw's recurrence: b_k = c_k + 2x b_{k+1} − b_{k+2}, result c₀ + x b₁ − b₂.
   /// 0 for no coefficients.
   public static func chebyshevSeries(_ coefficients: [Double], at x: Double) -> Double {
-    guard let c0 = coefficients.first else { return 0 }
+    coefficients.withUnsafeBufferPointer { chebyshevSeries($0, at: x) }
+  }
+
+  /// ``chebyshevSeries(_:at:)`` on a buffer (the same operations in the same order).
+  @inline(__always)
+  static func chebyshevSeries(_ c: UnsafeBufferPointer<Double>, at x: Double) -> Double {
+    guard c.count > 0 else { return 0 }
     var b1 = 0.0, b2 = 0.0
     let twoX = 2 * x
-    for c in coefficients.dropFirst().reversed() {
-      (b1, b2) = (c + twoX * b1 - b2, b1)
+    var k = c.count - 1
+    while k >= 1 {
+      (b1, b2) = (c[k] + twoX * b1 - b2, b1)
+      k -= 1
     }
-    return c0 + x * b1 - b2
+    return c[0] + x * b1 - b2
   }
 }
 

@@ -60,10 +60,8 @@ extension NoiseModel {
     }
     let scale = rescale ? (counts.map { peak > 0 ? $0 / peak : 1 } ?? 1) : 1
     let n = pattern.count
-    var rng = Xoshiro256StarStar(seed: SplitMix64.derive(seed, [stream]))
     let poisson = counts != nil
-    let sigma = gaussianSigma
-    let gaussian = sigma > 0  // false for NaN, as for 0
+    let gaussian = gaussianSigma > 0  // false for NaN, as for 0
     let expected = valid && scale == 1 ? pattern : [Double](unsafeUninitializedCapacity: n) { mean, initialized in
       pattern.withUnsafeBufferPointer { input in
         for i in 0..<n {
@@ -78,46 +76,50 @@ extension NoiseModel {
       return NoisyPattern(intensity: expected, expected: expected, noise: [Double](repeating: 0, count: n),
                           scale: scale)
     }
-    // Without Gaussian noise the difference is known right after each draw; with it, after the second pass.
-    var noise = [Double]()
     let intensity = [Double](unsafeUninitializedCapacity: n) { output, initialized in
-      expected.withUnsafeBufferPointer { mean in
-        if poisson && !gaussian {
-          noise = [Double](unsafeUninitializedCapacity: n) { difference, counted in
-            for i in 0..<n {
-              let draw = rng.poisson(mean: mean[i])
-              output[i] = draw
-              difference[i] = draw - mean[i]
-            }
-            counted = n
-          }
-        } else if poisson {
-          for i in 0..<n { output[i] = rng.poisson(mean: mean[i]) }
-        } else {
-          for i in 0..<n { output[i] = mean[i] }
-        }
-      }
-      if gaussian {
-        var i = 0
-        while i < n {
-          let (a, b) = rng.standardNormalPair()
-          output[i] = max(0, output[i] + sigma * a)
-          if i + 1 < n { output[i + 1] = max(0, output[i + 1] + sigma * b) }
-          i += 2
+      expected.withUnsafeBufferPointer { mean in draw(around: mean, into: output, stream: stream) }
+      initialized = n
+    }
+    let noise = [Double](unsafeUninitializedCapacity: n) { difference, initialized in
+      intensity.withUnsafeBufferPointer { drawn in
+        expected.withUnsafeBufferPointer { mean in
+          for i in 0..<n { difference[i] = drawn[i] - mean[i] }
         }
       }
       initialized = n
     }
-    if gaussian {
-      noise = [Double](unsafeUninitializedCapacity: n) { difference, initialized in
-        intensity.withUnsafeBufferPointer { drawn in
-          expected.withUnsafeBufferPointer { mean in
-            for i in 0..<n { difference[i] = drawn[i] - mean[i] }
-          }
-        }
-        initialized = n
+    return NoisyPattern(intensity: intensity, expected: expected, noise: noise, scale: scale)
+  }
+
+  /// Draws counts around `mean` (already in counts: not rescaled) into `output` (same count): what
+  /// ``apply(to:stream:rescale:)`` with `rescale: false` returns as `intensity`, bit for bit, without the other
+  /// arrays. Means that are negative, NaN or infinite count as 0. Each value is a Poisson deviate with that
+  /// mean when ``counts`` is set (else the mean), plus N(0, σ²) clamped at 0 when ``gaussianSigma`` > 0.
+  package func draw(around mean: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>,
+                    stream: UInt64 = 0) {
+    precondition(output.count == mean.count, "NoiseModel.draw: \(output.count) outputs for \(mean.count) means")
+    let n = mean.count
+    var rng = Xoshiro256StarStar(seed: SplitMix64.derive(seed, [stream]))
+    let sigma = gaussianSigma
+    if counts != nil {
+      for i in 0..<n {
+        let m = mean[i]
+        output[i] = m > 0 && m.isFinite ? rng.poisson(mean: m) : 0
+      }
+    } else {
+      for i in 0..<n {
+        let m = mean[i]
+        output[i] = m > 0 && m.isFinite ? m : 0
       }
     }
-    return NoisyPattern(intensity: intensity, expected: expected, noise: noise, scale: scale)
+    if sigma > 0 {
+      var i = 0
+      while i < n {
+        let (a, b) = rng.standardNormalPair()
+        output[i] = max(0, output[i] + sigma * a)
+        if i + 1 < n { output[i + 1] = max(0, output[i + 1] + sigma * b) }
+        i += 2
+      }
+    }
   }
 }

@@ -104,7 +104,7 @@ public struct PatternSimulator: Sendable {
   /// ``init(crystal:instrument:settings:reusing:)``).
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
               maximumStrain: Double, reusing previous: PatternSimulator? = nil) throws {
-    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: maximumStrain)
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: maximumStrain, previous: previous)
     if let previous, previous.grid == grid {
       let asymmetry = renderer.asymmetry
       renderer = previous.renderer
@@ -112,7 +112,10 @@ public struct PatternSimulator: Sendable {
     }
   }
 
-  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, strain: Double?) throws {
+  /// `previous`: a simulator whose grid values and background are taken over when they would be recomputed equal
+  /// (same grid, same points, same background model).
+  private init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings, strain: Double?,
+               previous: PatternSimulator? = nil) throws {
     self.crystal = crystal
     self.instrument = instrument
     let primary = instrument.radiation.max { $0.weight < $1.weight } ?? EmissionLine(wavelength: 1.5405929)
@@ -154,8 +157,14 @@ public struct PatternSimulator: Sendable {
       strainable = nil
       sticks = StickPattern(crystal: crystal, settings: s)
     }
-    twoThetaValues = grid.values
-    backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
+    if let previous, previous.grid == grid, previous.qScan == nil, qScan == nil,
+       previous.instrument.background == instrument.background {
+      twoThetaValues = previous.twoThetaValues
+      backgroundValues = previous.backgroundValues
+    } else {
+      twoThetaValues = grid.values
+      backgroundValues = instrument.background.evaluate(at: qScan?.twoTheta ?? twoThetaValues)
+    }
     let p = instrument.profile
     renderer = PeakRenderer(grid: grid, asymmetry: p.sl > 0 || p.hl > 0 ? .fcj(FCJAsymmetry(sOverL: p.sl, hOverL: p.hl)) : .none)
     let texture = instrument.sample.texture
@@ -171,7 +180,7 @@ public struct PatternSimulator: Sendable {
   /// simulator with the same grid, so that simulating many structures in a row allocates nothing new there.
   public init(crystal: Crystal, instrument: Instrument, settings: DiffractionSettings = DiffractionSettings(),
               reusing previous: PatternSimulator) throws {
-    try self.init(crystal: crystal, instrument: instrument, settings: settings)
+    try self.init(crystal: crystal, instrument: instrument, settings: settings, strain: nil, previous: previous)
     if previous.grid == grid {
       let asymmetry = renderer.asymmetry
       renderer = previous.renderer
@@ -244,30 +253,73 @@ public struct PatternSimulator: Sendable {
     var list: [PatternPeak] = []
     list.reserveCapacity(sticks.reflections.count * inst.radiation.count)
     let degrees = 180 / Double.pi
+    // The same arithmetic as Instrument.peakShift(atTwoTheta:), lorentzPolarization(twoTheta:…),
+    // ProfileParameters.lorentzianFWHM/gaussianFWHM(atTwoTheta:), with each trigonometric value of
+    // θ = position·π/360 computed once (they all take θ that way), the monochromator's factor once, and the terms
+    // that add exactly 0 (no specimen displacement, no microstrain) left out: the same bits, half the libm calls.
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: inst.monochromatorTwoTheta)
+    let profile = inst.profile
+    let displaced = !(inst.displacement == 0 && inst.goniometerRadius != 0 && !inst.goniometerRadius.isNaN)
+    let fixedSlit = inst.divergenceSlit.mode == .fixed
+    let microstrain = inst.sample.microstrain
+    var runStarts: [Int] = []  // where each line's peaks begin in `list`
     for (lineIndex, line) in inst.radiation.enumerated() {
+      runStarts.append(list.count)
       for (i, r) in sticks.reflections.enumerated() {
         let s = line.wavelength / (2 * r.dSpacing)
         guard s < 1 else { continue }
         let bragg = 2 * asin(s) * degrees
-        let position = bragg + inst.peakShift(atTwoTheta: bragg)
+        let position = displaced ? bragg + inst.peakShift(atTwoTheta: bragg) : bragg + inst.zeroShift
         guard position > grid.start - 2, position < grid.stop + 2, position > 0, position < 180 else { continue }
-        let lp = lorentzPolarization(twoTheta: position, monochromatorTwoTheta: inst.monochromatorTwoTheta)
+        let thetaRadians = position * .pi / 360
+        let sinTheta = sin(thetaRadians), cosTheta = cos(thetaRadians), tanTheta = tan(thetaRadians)
+        let lp = lorentzPolarization.value(cos2Theta: cos(2 * thetaRadians), sinTheta: sinTheta, cosTheta: cosTheta)
         let po = texture.ratio == 1 ? 1 : texture.factor(members: members[i], cell: crystal.cell)
         let area = inst.sample.scale * line.weight * Double(r.multiplicity) * r.structureFactorSquared * lp * po
-          * inst.divergenceSlit.intensityFactor(atTwoTheta: position)
+          * (fixedSlit ? 1 : inst.divergenceSlit.intensityFactor(atTwoTheta: position))
         let theta = position / 2 / degrees
-        var lorentzian = inst.profile.lorentzianFWHM(atTwoTheta: position)
+        var lorentzian = profile.x / cosTheta + profile.y * tanTheta
         if let size = inst.sample.crystalliteSize, size > 0 {
           lorentzian += Self.scherrerConstant * line.wavelength / (size * 10 * cos(theta)) * degrees
         }
-        lorentzian += 4 * inst.sample.microstrain * tan(theta) * degrees
-        let gaussian = inst.profile.gaussianFWHM(atTwoTheta: position)
+        if microstrain != 0 { lorentzian += 4 * microstrain * tan(theta) * degrees }
+        let gaussian = max(0, (profile.u * tanTheta + profile.v) * tanTheta + profile.w).squareRoot()
         list.append(PatternPeak(hkl: r.hkl, line: lineIndex, twoTheta: position, area: area,
                                 widths: PeakWidths(gaussianFWHM: gaussian, lorentzianFWHM: lorentzian)))
       }
     }
-    list.sort { $0.twoTheta < $1.twoTheta }
-    return list
+    return Self.sortedByTwoTheta(list, runStarts: runStarts)
+  }
+
+  /// `list` stably sorted by 2θ (what `sort` gives: the standard library's sort is stable). Each line's peaks
+  /// usually come in increasing 2θ already (reflections by decreasing d, shifts monotonic in θ); one such run is
+  /// returned as it is, two (Kα1 + Kα2) are merged, the first run first on ties. Anything else is sorted.
+  static func sortedByTwoTheta(_ list: [PatternPeak], runStarts: [Int]) -> [PatternPeak] {
+    guard list.count > 1 else { return list }
+    let starts = runStarts.filter { $0 > 0 && $0 < list.count }  // boundaries inside the list
+    guard starts.count <= 1 else { return list.sorted { $0.twoTheta < $1.twoTheta } }
+    let middle = starts.first ?? list.count
+    return list.withUnsafeBufferPointer { p -> [PatternPeak] in
+      for i in 1..<p.count where i != middle && !(p[i - 1].twoTheta <= p[i].twoTheta) {
+        return list.sorted { $0.twoTheta < $1.twoTheta }
+      }
+      if middle == list.count { return list }
+      return [PatternPeak](unsafeUninitializedCapacity: p.count) { out, initialized in
+        var i = 0, j = middle, k = 0
+        while i < middle && j < p.count {
+          // Strictly smaller from the second run goes first; ties keep the first run first (stability).
+          if p[j].twoTheta < p[i].twoTheta {
+            (out.baseAddress! + k).initialize(to: p[j]); j += 1
+          } else {
+            (out.baseAddress! + k).initialize(to: p[i]); i += 1
+          }
+          k += 1
+        }
+        while i < middle { (out.baseAddress! + k).initialize(to: p[i]); i += 1; k += 1 }
+        while j < p.count { (out.baseAddress! + k).initialize(to: p[j]); j += 1; k += 1 }
+        initialized = k
+      }
+    }
   }
 
   /// Counts at the strongest point of the peak component when the instrument gives no `noise.counts`.
@@ -310,21 +362,40 @@ public struct PatternSimulator: Sendable {
   func finish(peaks input: [Double], twoTheta: [Double], background: [Double], list: [PatternPeak], seed: UInt64?,
               stream: UInt64, q: [Double]?) -> SimulatedPattern {
     var peaks = input
+    let n = peaks.count
     let maximum = peaks.max() ?? 0
     let target = instrument.sample.scale * (instrument.noise.counts ?? Self.defaultPeakCounts)
     let factor = maximum > 0 ? target / maximum : 1
-    if factor != 1 {
-      for i in peaks.indices { peaks[i] *= factor }
+    // clean = peaks + background; the noisy total is drawn around it and noise = total − clean. `noise` holds
+    // clean until the total is drawn (one array fewer).
+    var noise = [Double](repeating: 0, count: n)
+    peaks.withUnsafeMutableBufferPointer { p in
+      background.withUnsafeBufferPointer { b in
+        noise.withUnsafeMutableBufferPointer { clean in
+          if factor != 1 {
+            for i in 0..<n { p[i] *= factor }
+          }
+          for i in 0..<n { clean[i] = p[i] + b[i] }
+        }
+      }
     }
-    var clean = peaks
-    for i in clean.indices { clean[i] += background[i] }
-    var total = clean
+    let total: [Double]
     if instrument.noise.isEnabled {
       var model = instrument.noise
       if let seed { model.seed = seed }
-      total = model.apply(to: clean, stream: stream, rescale: false).intensity
+      total = [Double](unsafeUninitializedCapacity: n) { output, initialized in
+        noise.withUnsafeBufferPointer { clean in model.draw(around: clean, into: output, stream: stream) }
+        initialized = n
+      }
+      total.withUnsafeBufferPointer { drawn in
+        noise.withUnsafeMutableBufferPointer { clean in
+          for i in 0..<n { clean[i] = drawn[i] - clean[i] }
+        }
+      }
+    } else {
+      total = noise
+      noise = [Double](repeating: 0, count: n)
     }
-    let noise = zip(total, clean).map(-)
     return SimulatedPattern(twoTheta: twoTheta, intensity: total, peaks: peaks, background: background, noise: noise,
                             radiation: instrument.radiation, peakScale: factor, peakList: list, q: q)
   }

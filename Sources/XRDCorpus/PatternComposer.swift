@@ -121,7 +121,9 @@ struct PatternComposer {
     let sigma = base.noise.gaussianSigma
     if recipe.noiseCounts != nil || sigma > 0 {
       let model = NoiseModel(counts: recipe.noiseCounts, gaussianSigma: sigma, seed: recipe.noiseSeed)
-      counts = model.apply(to: clean, stream: 0, rescale: false).intensity
+      clean.withUnsafeBufferPointer { mean in
+        counts.withUnsafeMutableBufferPointer { model.draw(around: mean, into: $0, stream: 0) }
+      }
     }
     var divisor = 1.0
     switch recipe.normalization {

@@ -51,6 +51,19 @@ public struct Crystal: Sendable {
   public func fullCell() -> [CellAtom] {
     var atoms: [CellAtom] = []
     let tolerance = Self.mergeTolerance
+    // Quick rejection before the 27-image search: every image of a fractional difference d (components
+    // reduced to [−½, ½]) is at least max_i |d_i|/|a*_i| Å away (the spacing of the lattice planes normal to
+    // a*_i), so when that bound clears the tolerance (with a relative margin far above rounding) the two
+    // positions are certainly not merged; otherwise ``UnitCell/periodicDistance(_:_:)`` decides, as before.
+    let planeSpacings = 1 / cell.reciprocalLengths
+    let rejection = tolerance * (1 + 1e-9)
+    func merges(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Bool {
+      var d = a - b
+      d -= d.rounded(.toNearestOrEven)
+      if abs(d.x) * planeSpacings.x > rejection || abs(d.y) * planeSpacings.y > rejection
+        || abs(d.z) * planeSpacings.z > rejection { return false }
+      return cell.periodicDistance(a, b) < tolerance
+    }
     for (index, site) in sites.enumerated() {
       let beta = site.displacement.betaTensor(in: cell)
       let isotropic: Bool
@@ -68,7 +81,7 @@ public struct Crystal: Sendable {
       for op in operations {
         let p = wrapUnit(op.apply(to: site.position))
         let rotatedBeta = isotropic ? beta : rotate(beta: beta, by: op.rotation)
-        if let i = images.firstIndex(where: { cell.periodicDistance($0.first, p) < tolerance }) {
+        if let i = images.firstIndex(where: { merges($0.first, p) }) {
           var d = p - images[i].first
           d -= d.rounded(.toNearestOrEven)
           images[i].offset += d

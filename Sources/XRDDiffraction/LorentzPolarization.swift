@@ -13,11 +13,32 @@ import Foundation
 ///   - twoTheta: diffraction angle 2θ in degrees (0 < 2θ < 180).
 ///   - monochromatorTwoTheta: the monochromator's 2θ_M in degrees; 0 for no monochromator.
 public func lorentzPolarization(twoTheta: Double, monochromatorTwoTheta: Double = 0) -> Double {
-  let theta = twoTheta * .pi / 360
-  let cos2Theta = cos(2 * theta)
-  let cos2ThetaM = cos(monochromatorTwoTheta * .pi / 180)
-  let cm2 = cos2ThetaM * cos2ThetaM
-  let polarization = 2 * (1 + cm2 * cos2Theta * cos2Theta) / (1 + cm2)
-  let sinTheta = sin(theta)
-  return polarization / (sinTheta * sinTheta * cos(theta))
+  LorentzPolarization(monochromatorTwoTheta: monochromatorTwoTheta).value(twoTheta: twoTheta)
+}
+
+/// ``lorentzPolarization(twoTheta:monochromatorTwoTheta:)`` with the monochromator's part computed once, for
+/// loops over many reflections; the same operations in the same order, so the same bits.
+package struct LorentzPolarization: Sendable {
+  /// cos²2θ_M and 1 + cos²2θ_M.
+  let cm2: Double, denominator: Double
+
+  package init(monochromatorTwoTheta: Double) {
+    let cos2ThetaM = cos(monochromatorTwoTheta * .pi / 180)
+    cm2 = cos2ThetaM * cos2ThetaM
+    denominator = 1 + cm2
+  }
+
+  /// Lp at 2θ in degrees.
+  @inline(__always)
+  package func value(twoTheta: Double) -> Double {
+    let theta = twoTheta * .pi / 360
+    return value(cos2Theta: cos(2 * theta), sinTheta: sin(theta), cosTheta: cos(theta))
+  }
+
+  /// Lp from cos 2θ, sin θ and cos θ of θ = 2θ·π/360 (as ``value(twoTheta:)`` computes them).
+  @inline(__always)
+  package func value(cos2Theta: Double, sinTheta: Double, cosTheta: Double) -> Double {
+    let polarization = 2 * (1 + cm2 * cos2Theta * cos2Theta) / denominator
+    return polarization / (sinTheta * sinTheta * cosTheta)
+  }
 }

@@ -49,9 +49,26 @@ public func reflectionFamilies(cell: UnitCell, rotations: [[Int]], dMin: Double,
   let tolerance = 1e-10 * gMax2
   var families: [ReflectionFamily] = []
   var members: [MillerIndex] = []
+  // For fixed (h, k), 1/d² = A l² + 2B l + C is a convex quadratic in l: only l within two of the roots of
+  // A l² + 2B l + C = gMax² + tolerance can pass the range test below (rounding moves the roots by far less than
+  // one), so the scan visits the same indices in the same order without computing the others.
+  let g = cell.reciprocalMetric
+  let a2 = g[8], ceiling = gMax2 + tolerance
   for h in -limit.x...limit.x {
     for k in -limit.y...limit.y {
-      for l in -limit.z...limit.z {
+      let hd = Double(h), kd = Double(k)
+      let b = hd * g[2] + kd * g[5], c = hd * hd * g[0] + kd * kd * g[4] + 2 * hd * kd * g[1]
+      var lLow = -limit.z, lHigh = limit.z
+      if a2 > 0 {
+        let discriminant = b * b - a2 * (c - ceiling)
+        let half = max(discriminant, 0).squareRoot() / a2, vertex = -b / a2
+        if vertex.isFinite && half.isFinite && abs(vertex) + half < Double(limit.z) + 4 {
+          lLow = max(lLow, Int((vertex - half).rounded(.down)) - 2)
+          lHigh = min(lHigh, Int((vertex + half).rounded(.up)) + 2)
+        }
+      }
+      guard lLow <= lHigh else { continue }
+      for l in lLow...lHigh {
         let g2 = cell.inverseDSquared(Double(h), Double(k), Double(l))
         guard g2 <= gMax2 + tolerance, g2 >= gMin2 - tolerance, g2 > 0 else { continue }
         let m = MillerIndex(h: h, k: k, l: l)
@@ -93,13 +110,14 @@ extension StickPattern {
                                       rotations: laueRotations(of: calculator.crystal.operations),
                                       dMin: dMin, dMax: dMax)
     let factors = calculator.structureFactors(for: families.map(\.hkl))
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: settings.monochromatorTwoTheta)
     var reflections: [Reflection] = []
     reflections.reserveCapacity(families.count)
     for (family, f) in zip(families, factors) {
       let f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
       guard f2 > 1e-12 * f.inPhaseBound * f.inPhaseBound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * family.dSpacing)))
-      let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
+      let lp = lorentzPolarization.value(twoTheta: twoTheta)
       reflections.append(Reflection(hkl: family.hkl, multiplicity: family.multiplicity, dSpacing: family.dSpacing,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(family.multiplicity) * f2 * lp))
@@ -223,6 +241,10 @@ public struct StrainableStickPattern: Sendable {
         picks.append(Pick(family: i, hkl: families[i].hkl, multiplicity: families[i].multiplicity, d: 1 / g2.squareRoot()))
         continue
       }
+      // No member within reach of the range (every member's 1/d² is within `band` − 4·tolerance of this one's, and
+      // the range test below allows `tolerance`): what the member-by-member search would find, without it. Most
+      // families prepared for the widened range and now outside the scan end here.
+      if g2 - band > gMax2 || g2 + band < gMin2 { continue }
       // As reflectionFamilies(cell:rotations:dMin:dMax:): the first member in (h, k, l) order inside the box and
       // the range, its d, and the members its orbit reaches inside the box.
       let orbit = Set(rotations.map { m.transformed(by: $0) }).sorted()
@@ -248,6 +270,7 @@ public struct StrainableStickPattern: Sendable {
     let others = picks.filter { $0.family < 0 }.map(\.hkl)
     let fresh = others.isEmpty ? [] : strained.structureFactors(for: others)
     var nextReused = 0, nextFresh = 0
+    let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: settings.monochromatorTwoTheta)
     var reflections: [Reflection] = []
     reflections.reserveCapacity(picks.count)
     for pick in picks {
@@ -265,7 +288,7 @@ public struct StrainableStickPattern: Sendable {
       }
       guard f2 > 1e-12 * bound * bound else { continue }
       let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * pick.d)))
-      let lp = lorentzPolarization(twoTheta: twoTheta, monochromatorTwoTheta: settings.monochromatorTwoTheta)
+      let lp = lorentzPolarization.value(twoTheta: twoTheta)
       reflections.append(Reflection(hkl: pick.hkl, multiplicity: pick.multiplicity, dSpacing: pick.d,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(pick.multiplicity) * f2 * lp))

@@ -185,22 +185,24 @@ public struct StructureFactorCalculator: Sendable {
     var limits = SIMD3<Int>(0, 0, 0)
     for m in indices { limits = pointwiseMax(limits, SIMD3(abs(m.h), abs(m.k), abs(m.l))) }
     let tables = PhaseTables(positions: positions, limits: limits)
-    let fourPiSq = 4 * Double.pi * Double.pi
     var result: [(plus: Complex<Double>, minus: Complex<Double>, inPhaseBound: Double)] = []
     result.reserveCapacity(indices.count)
+    var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
+    var debyeWaller = [Double](repeating: 1, count: groups.count)
+    var magnitudes = [Double](repeating: 0, count: formFactors.count)  // |f0 + f′ + i f″| per species
     for hkl in indices {
       let s2 = crystal.cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
-      let s = s2.squareRoot()
-      for i in formFactors.indices { f0[i] = formFactor(i, s) }
+      factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
+      for i in magnitudes.indices { magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length }
       var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
-      for group in groups {
+      for (g, group) in groups.enumerated() {
         let si = group.speciesIndex
-        let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+        let t = debyeWaller[g]
         let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
         // Σ occ·|f|·T: the largest |F| the atoms could give at this s (all in phase), the scale against which a
         // vanishing |F| (systematic absence) is recognised independently of the scale of the structure.
-        bound += Complex(f0[si] + fPrime[si], fDoublePrime[si]).length * t * group.occupancySum
+        bound += magnitudes[si] * t * group.occupancySum
         var sr = 0.0, sim = 0.0
         if group.isAnisotropic {
           for a in group.atoms {
@@ -209,11 +211,7 @@ public struct StructureFactorCalculator: Sendable {
             sr += w * pr; sim += w * pi
           }
         } else {
-          for a in group.atoms {
-            let (pr, pi) = tables.phase(atom: a, hkl)
-            let w = occupancies[a]
-            sr += w * pr; sim += w * pi
-          }
+          (sr, sim) = occupancies.withUnsafeBufferPointer { tables.weightedSum(group.atoms, hkl, weights: $0) }
         }
         // f·S for h and f·conj(S) for −h (T and occupancies are real and even in h).
         plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
@@ -289,12 +287,7 @@ extension StructureFactorCalculator {
             p += 2
           }
         } else {
-          var sr = 0.0, sim = 0.0
-          for a in group.atoms {
-            let (pr, pi) = tables.phase(atom: a, hkl)
-            let w = occupancies[a]
-            sr += w * pr; sim += w * pi
-          }
+          let (sr, sim) = occupancies.withUnsafeBufferPointer { tables.weightedSum(group.atoms, hkl, weights: $0) }
           groupSums[g] = sr; groupSums[g + 1] = sim
         }
         g += 2
@@ -336,7 +329,6 @@ extension StructureFactorCalculator {
     -> [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)]
   {
     precondition(canReuse(sums), "phase sums of another crystal layout")
-    let fourPiSq = 4 * Double.pi * Double.pi
     var occupancySums = [Double](repeating: 0, count: groups.count)
     for (g, group) in groups.enumerated() {
       var occ = 0.0
@@ -345,22 +337,57 @@ extension StructureFactorCalculator {
     }
     var result: [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)] = []
     result.reserveCapacity(selection.count)
+    var factors = ScatteringFactors(self)
     var f0 = [Double](repeating: 0, count: formFactors.count)
+    var debyeWaller = [Double](repeating: 1, count: groups.count)
+    var magnitudes = [Double](repeating: 0, count: formFactors.count)  // |f0 + f′ + i f″| per species
     let cell = crystal.cell
     let groupCount = groups.count, atomCount = sums.anisotropicAtomCount
+    // Per-group and per-species scratch as raw buffers: the group loop below runs ~10⁴ times per pattern.
+    let groupSpecies = UnsafeMutableBufferPointer<Int>.allocate(capacity: groupCount)
+    let speciesReal = UnsafeMutableBufferPointer<Double>.allocate(capacity: formFactors.count)
+    defer { groupSpecies.deallocate(); speciesReal.deallocate() }
+    for (g, group) in groups.enumerated() { groupSpecies[g] = group.speciesIndex }
+    let anyAnisotropic = groups.contains { $0.isAnisotropic }
     sums.groupSums.withUnsafeBufferPointer { groupSums in
       sums.atomPhases.withUnsafeBufferPointer { atomPhases in
         for r in selection {
           let hkl = sums.indices[r]
           let s2 = cell.inverseDSquared(Double(hkl.h), Double(hkl.k), Double(hkl.l)) / 4
-          let s = s2.squareRoot()
-          for i in formFactors.indices { f0[i] = formFactor(i, s) }
+          factors.evaluate(self, s2: s2, f0: &f0, t: &debyeWaller)
+          for i in magnitudes.indices {
+            magnitudes[i] = Complex(f0[i] + fPrime[i], fDoublePrime[i]).length
+            speciesReal[i] = f0[i] + fPrime[i]
+          }
           var plusRe = 0.0, plusIm = 0.0, minusRe = 0.0, minusIm = 0.0, bound = 0.0
+          if !anyAnisotropic {
+            // The loop below without its anisotropic branch, on raw buffers: the same operations in the same order.
+            debyeWaller.withUnsafeBufferPointer { t in
+              fDoublePrime.withUnsafeBufferPointer { fpp in
+                magnitudes.withUnsafeBufferPointer { m in
+                  occupancySums.withUnsafeBufferPointer { occ in
+                    let sums = groupSums.baseAddress! + r * groupCount * 2
+                    for g in 0..<groupCount {
+                      let si = groupSpecies[g]
+                      let tg = t[g]
+                      let fr = speciesReal[si] * tg, fi = fpp[si] * tg
+                      let sr = sums[2 * g], sim = sums[2 * g + 1]
+                      plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
+                      minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
+                      bound += m[si] * tg * occ[g]
+                    }
+                  }
+                }
+              }
+            }
+            result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
+            continue
+          }
           var p = r * atomCount * 2
           for (g, group) in groups.enumerated() {
             let si = group.speciesIndex
             // T and the in-phase bound exactly as in structureFactors(for:), so fresh and reused values agree bit for bit.
-            let t = group.isAnisotropic ? 1 : exp(-2 * fourPiSq * group.uIso * s2)
+            let t = debyeWaller[g]
             let fr = (f0[si] + fPrime[si]) * t, fi = fDoublePrime[si] * t
             var sr = 0.0, sim = 0.0
             if group.isAnisotropic {
@@ -376,8 +403,7 @@ extension StructureFactorCalculator {
             }
             plusRe += fr * sr - fi * sim; plusIm += fr * sim + fi * sr
             minusRe += fr * sr + fi * sim; minusIm += fi * sr - fr * sim
-            let f = Complex(f0[si] + fPrime[si], fDoublePrime[si]).length
-            bound += f * t * occupancySums[g]
+            bound += magnitudes[si] * t * occupancySums[g]
           }
           result.append((Complex(plusRe, plusIm), Complex(minusRe, minusIm), bound))
         }
@@ -389,6 +415,80 @@ extension StructureFactorCalculator {
 
 // MARK: - Implementation details
 
+/// The form factors f0 of a calculator's species and the Debye–Waller factors T = exp(−8π²U s²) of its isotropic
+/// groups at one s² = (sinθ/λ)², for the fast paths (``StructureFactorCalculator/structureFactors(for:)`` and
+/// ``StructureFactorCalculator/structureFactors(reusing:selection:)``, which must agree bit for bit): every
+/// exponential of a reflection, f0's Gaussians aᵢ exp(−bᵢ s²) and the T's, in one list evaluated four at a time
+/// (``exponentials(_:)``). f0 = c + a₀e₀ + a₁e₁ + … in that order; T = 1 for anisotropic groups (their T is per
+/// atom). With a form-factor override (tests) f0 comes from it and only the T's are in the list.
+struct ScatteringFactors {
+  /// Per lane: the factor of s² in the exponent, and the Gaussian's amplitude (0 for a T lane).
+  private var exponents: [Double] = []
+  private var amplitudes: [Double] = []
+  /// Per species: its first lane, number of Gaussians and constant c (count 0 with an override).
+  private var speciesLanes: [(first: Int, count: Int, constant: Double)] = []
+  /// Per group: its T lane, or −1 for T = 1.
+  private var groupLanes: [Int] = []
+  private var values: [Double] = []
+  private let override: Bool
+
+  init(_ calculator: StructureFactorCalculator) {
+    override = calculator.formFactorOverride != nil
+    for factor in calculator.formFactors {
+      let (a, b, c) = factor.coefficients
+      speciesLanes.append((exponents.count, override ? 0 : a.count, c))
+      if override { continue }
+      for (ai, bi) in zip(a, b) {
+        exponents.append(-bi)
+        amplitudes.append(ai)
+      }
+    }
+    let fourPiSq = 4 * Double.pi * Double.pi
+    for group in calculator.groups {
+      if group.isAnisotropic {
+        groupLanes.append(-1)
+      } else {
+        groupLanes.append(exponents.count)
+        exponents.append(-2 * fourPiSq * group.uIso)  // the argument is then (−2·4π²·U)·s², as it always was
+        amplitudes.append(0)
+      }
+    }
+    while exponents.count % 4 != 0 {
+      exponents.append(0)
+      amplitudes.append(0)
+    }
+    values = [Double](repeating: 0, count: exponents.count)
+  }
+
+  /// f0 per species into `f0`, T per group into `t`, at s² = `s2`.
+  @inline(__always)
+  mutating func evaluate(_ calculator: StructureFactorCalculator, s2: Double, f0: inout [Double], t: inout [Double]) {
+    let lanes = exponents.count
+    exponents.withUnsafeBufferPointer { n in
+      values.withUnsafeMutableBufferPointer { e in
+        var j = 0
+        while j < lanes {
+          let x = SIMD4(n[j] * s2, n[j + 1] * s2, n[j + 2] * s2, n[j + 3] * s2)
+          let y = exponentials(x)
+          e[j] = y[0]; e[j + 1] = y[1]; e[j + 2] = y[2]; e[j + 3] = y[3]
+          j += 4
+        }
+      }
+    }
+    if override {
+      let s = s2.squareRoot()
+      for i in f0.indices { f0[i] = calculator.formFactor(i, s) }
+    } else {
+      for (i, lane) in speciesLanes.enumerated() {
+        var f = lane.constant
+        for j in lane.first..<(lane.first + lane.count) { f += amplitudes[j] * values[j] }
+        f0[i] = f
+      }
+    }
+    for (g, lane) in groupLanes.enumerated() { t[g] = lane < 0 ? 1 : values[lane] }
+  }
+}
+
 @inline(__always)
 func anisotropicExponent(_ b: SIMD8<Double>, _ m: MillerIndex) -> Double {
   let h = Double(m.h), k = Double(m.k), l = Double(m.l)
@@ -399,21 +499,23 @@ func anisotropicExponent(_ b: SIMD8<Double>, _ m: MillerIndex) -> Double {
 struct PhaseTables {
   let limits: SIMD3<Int>
   let widths: SIMD3<Int>
-  // [atom][n + N] interleaved (re, im), one array per axis.
-  let tables: [[Double]]
+  // [atom][n + N] interleaved (re, im), the three axes one after another in one array.
+  let storage: [Double]
+  let axisOffsets: SIMD3<Int>
 
   init(positions: [SIMD3<Double>], limits: SIMD3<Int>) {
     self.limits = limits
     widths = 2 &* limits &+ 1
-    var tables: [[Double]] = []
+    let sizes = positions.count &* widths &* 2
+    axisOffsets = SIMD3(0, sizes.x, sizes.x + sizes.y)
+    var storage = [Double](repeating: 0, count: sizes.x + sizes.y + sizes.z)
     for axis in 0..<3 {
-      let n = limits[axis], width = widths[axis]
-      var table = [Double](repeating: 0, count: positions.count * width * 2)
+      let n = limits[axis], width = widths[axis], offset = axisOffsets[axis]
       for (atom, p) in positions.enumerated() {
         let angle = 2 * Double.pi * p[axis]
         let c = cos(angle), s = sin(angle)
-        let base = atom * width * 2
-        table[base + 2 * n] = 1
+        let base = offset + atom * width * 2
+        storage[base + 2 * n] = 1
         var re = 1.0, im = 0.0
         for j in 1...max(n, 1) where j <= n {
           (re, im) = (re * c - im * s, re * s + im * c)
@@ -421,26 +523,52 @@ struct PhaseTables {
             let a = angle * Double(j)
             (re, im) = (cos(a), sin(a))
           }
-          table[base + 2 * (n + j)] = re
-          table[base + 2 * (n + j) + 1] = im
-          table[base + 2 * (n - j)] = re
-          table[base + 2 * (n - j) + 1] = -im
+          storage[base + 2 * (n + j)] = re
+          storage[base + 2 * (n + j) + 1] = im
+          storage[base + 2 * (n - j)] = re
+          storage[base + 2 * (n - j) + 1] = -im
         }
       }
-      tables.append(table)
     }
-    self.tables = tables
+    self.storage = storage
   }
 
   @inline(__always)
   func phase(atom: Int, _ m: MillerIndex) -> (Double, Double) {
-    let ix = (atom * widths.x + m.h + limits.x) * 2
-    let iy = (atom * widths.y + m.k + limits.y) * 2
-    let iz = (atom * widths.z + m.l + limits.z) * 2
-    let xr = tables[0][ix], xi = tables[0][ix + 1]
-    let yr = tables[1][iy], yi = tables[1][iy + 1]
-    let zr = tables[2][iz], zi = tables[2][iz + 1]
+    let ix = axisOffsets.x + (atom * widths.x + m.h + limits.x) * 2
+    let iy = axisOffsets.y + (atom * widths.y + m.k + limits.y) * 2
+    let iz = axisOffsets.z + (atom * widths.z + m.l + limits.z) * 2
+    let xr = storage[ix], xi = storage[ix + 1]
+    let yr = storage[iy], yi = storage[iy + 1]
+    let zr = storage[iz], zi = storage[iz + 1]
     let pr = xr * yr - xi * yi, pi = xr * yi + xi * yr
     return (pr * zr - pi * zi, pr * zi + pi * zr)
+  }
+
+  /// Σ_a w_a exp(2πi h·x_a) over the atoms `atoms` (weights indexed by atom): the sum of
+  /// ``phase(atom:_:)`` × weight in atom order, the same operations, on raw pointers (the inner loop of every
+  /// structure factor).
+  @inline(__always)
+  func weightedSum(_ atoms: Range<Int>, _ m: MillerIndex, weights: UnsafeBufferPointer<Double>) -> (Double, Double) {
+    guard !atoms.isEmpty else { return (0, 0) }
+    precondition(atoms.upperBound <= weights.count && atoms.lowerBound >= 0, "PhaseTables.weightedSum: atom range")
+    return storage.withUnsafeBufferPointer { table in
+      let stride = widths &* 2
+      let first = atoms.lowerBound
+      var x = table.baseAddress! + axisOffsets.x + (first * widths.x + m.h + limits.x) * 2
+      var y = table.baseAddress! + axisOffsets.y + (first * widths.y + m.k + limits.y) * 2
+      var z = table.baseAddress! + axisOffsets.z + (first * widths.z + m.l + limits.z) * 2
+      let w = weights.baseAddress!
+      var sr = 0.0, sim = 0.0
+      for a in atoms {
+        let xr = x[0], xi = x[1], yr = y[0], yi = y[1], zr = z[0], zi = z[1]
+        let pr = xr * yr - xi * yi, pi = xr * yi + xi * yr
+        let qr = pr * zr - pi * zi, qi = pr * zi + pi * zr
+        let weight = w[a]
+        sr += weight * qr; sim += weight * qi
+        x += stride.x; y += stride.y; z += stride.z
+      }
+      return (sr, sim)
+    }
   }
 }

@@ -15,6 +15,9 @@
 // variants are also run on N threads at once, each with its own prepared simulator, for the same time:
 // `variants_per_s_threads` is the total rate and `thread_speedup` its ratio to the same count on one thread
 // (variants done / wall time, not the median).
+// `--only` runs a subset of the measurements (the others are left out of the table and the JSON), and
+// `--iterations N` runs each exactly N times after one warm-up and reports the mean, so that a profiler's
+// instruction count (`valgrind --tool=callgrind`) is the same from run to run.
 
 import ArgumentParser
 import Dispatch
@@ -46,6 +49,17 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Threads for a second, parallel run of the variants (1: single-threaded figures only).")
   var threads = 1
 
+  /// The measurements of the file header.
+  enum Measurement: String, CaseIterable, ExpressibleByArgument {
+    case sticks, patterns, fcj, variants, fresh
+  }
+
+  @Option(parsing: .upToNextOption, help: "Measurements to run (default: all): \(Measurement.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var only: [Measurement] = Measurement.allCases
+
+  @Option(help: "Run each measurement exactly this many times and report the mean (for profilers), instead of --seconds.")
+  var iterations: Int?
+
   @Flag(help: "Print JSON (fields file, atoms_in_cell, reflections, median_ms, sticks_per_s, patterns_per_s, fcj_patterns_per_s, variants_per_s, variants_fresh_per_s; with --threads N > 1 also threads, variants_per_s_one_thread, variants_per_s_threads, thread_speedup).")
   var json = false
 
@@ -53,13 +67,13 @@ struct BenchCommand: ParsableCommand {
     var file: String
     var atomsInCell: Int
     var reflections: Int
-    var medianMilliseconds: Double
-    var sticksPerSecond: Double
-    var patternMilliseconds: Double
-    var patternsPerSecond: Double
-    var fcjPatternsPerSecond: Double
-    var variantsPerSecond: Double
-    var freshVariantsPerSecond: Double
+    var medianMilliseconds: Double?
+    var sticksPerSecond: Double?
+    var patternMilliseconds: Double?
+    var patternsPerSecond: Double?
+    var fcjPatternsPerSecond: Double?
+    var variantsPerSecond: Double?
+    var freshVariantsPerSecond: Double?
     var threads: Int?
     var oneThreadVariantsPerSecond: Double?
     var threadedVariantsPerSecond: Double?
@@ -77,6 +91,9 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive") }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+    let budget: Budget = iterations.map { .count($0) } ?? .seconds(seconds)
+    let selected = Set(only)
     let lambda: Double
     do { lambda = try parseWavelength(wavelength) } catch { throw ValidationError("--wavelength: \(error)") }
     let parts = twoTheta.split(separator: ":").compactMap { Double($0) }
@@ -95,16 +112,25 @@ struct BenchCommand: ParsableCommand {
     for file in files {
       let crystal = try loadCrystal(file, block: nil)
       let first = StickPattern(crystal: crystal, settings: settings)
-      let sticks = Self.medianSeconds(seconds) { blackHole(StickPattern(crystal: crystal, settings: settings).reflections.count) }
-      let pattern = try Self.patternSeconds(crystal, base, seconds)
-      let fcj = try Self.patternSeconds(crystal, withFCJ, seconds)
-      let variants = try Self.variantSeconds(crystal, base, seconds, prepared: true)
-      let fresh = try Self.variantSeconds(crystal, base, seconds, prepared: false)
-      var result = Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count,
-                          medianMilliseconds: sticks * 1000, sticksPerSecond: 1 / sticks,
-                          patternMilliseconds: pattern * 1000, patternsPerSecond: 1 / pattern,
-                          fcjPatternsPerSecond: 1 / fcj, variantsPerSecond: 1 / variants, freshVariantsPerSecond: 1 / fresh)
-      if threads > 1 {
+      var result = Result(file: file, atomsInCell: crystal.fullCell().count, reflections: first.reflections.count)
+      if selected.contains(.sticks) {
+        let sticks = Self.medianSeconds(budget) { blackHole(StickPattern(crystal: crystal, settings: settings).reflections.count) }
+        result.medianMilliseconds = sticks * 1000
+        result.sticksPerSecond = 1 / sticks
+      }
+      if selected.contains(.patterns) {
+        let pattern = try Self.patternSeconds(crystal, base, budget)
+        result.patternMilliseconds = pattern * 1000
+        result.patternsPerSecond = 1 / pattern
+      }
+      if selected.contains(.fcj) { result.fcjPatternsPerSecond = 1 / (try Self.patternSeconds(crystal, withFCJ, budget)) }
+      if selected.contains(.variants) {
+        result.variantsPerSecond = 1 / (try Self.variantSeconds(crystal, base, budget, prepared: true))
+      }
+      if selected.contains(.fresh) {
+        result.freshVariantsPerSecond = 1 / (try Self.variantSeconds(crystal, base, budget, prepared: false))
+      }
+      if threads > 1, selected.contains(.variants) {
         let one = try Self.variantThroughput(crystal, base, seconds, threads: 1)
         let many = try Self.variantThroughput(crystal, base, seconds, threads: threads)
         result.threads = threads
@@ -120,9 +146,14 @@ struct BenchCommand: ParsableCommand {
       print("file                                   atoms  reflections  sticks ms   sticks/s  pattern ms patterns/s  FCJ pat/s variants/s fresh var/s")
       for r in results {
         let name = r.file.count >= 38 ? r.file : r.file + String(repeating: " ", count: 38 - r.file.count)
-        print(name + String(format: " %6d %12d %10.4f %10.1f %11.4f %10.1f %10.1f %10.1f %11.1f", r.atomsInCell, r.reflections,
-                            r.medianMilliseconds, r.sticksPerSecond, r.patternMilliseconds, r.patternsPerSecond,
-                            r.fcjPatternsPerSecond, r.variantsPerSecond, r.freshVariantsPerSecond))
+        func column(_ value: Double?, _ width: Int, _ digits: Int) -> String {
+          let text = value.map { String(format: "%.\(digits)f", $0) } ?? "-"
+          return " " + String(repeating: " ", count: max(0, width - text.count)) + text
+        }
+        print(name + String(format: " %6d %12d", r.atomsInCell, r.reflections) + column(r.medianMilliseconds, 10, 4)
+              + column(r.sticksPerSecond, 10, 1) + column(r.patternMilliseconds, 11, 4) + column(r.patternsPerSecond, 10, 1)
+              + column(r.fcjPatternsPerSecond, 10, 1) + column(r.variantsPerSecond, 10, 1)
+              + column(r.freshVariantsPerSecond, 11, 1))
       }
       for r in results {
         guard let n = r.threads, let one = r.oneThreadVariantsPerSecond, let many = r.threadedVariantsPerSecond,
@@ -134,11 +165,11 @@ struct BenchCommand: ParsableCommand {
 
   /// Median seconds per full pattern (stick pattern + rendering + background + noise), fresh simulator each time
   /// so that nothing computed for one pattern is reused by the next.
-  static func patternSeconds(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double) throws -> Double {
+  static func patternSeconds(_ crystal: Crystal, _ instrument: Instrument, _ budget: Budget) throws -> Double {
     var simulator = try PatternSimulator(crystal: crystal, instrument: instrument)
     var seed: UInt64 = 0
     // The simulator owns the renderer's workspace (FFT plan, tables); a corpus run keeps one per thread too.
-    return medianSeconds(seconds) {
+    return medianSeconds(budget) {
       simulator = try! PatternSimulator(crystal: crystal, instrument: instrument, reusing: simulator)
       seed += 1
       blackHole(simulator.simulate(seed: seed).intensity.count)
@@ -174,13 +205,13 @@ struct BenchCommand: ParsableCommand {
   /// Median seconds per augmented variant (full pattern with background and noise). `prepared`: one simulator
   /// prepared for strain, moved to each variant's cell; otherwise a fresh simulator of the strained crystal per
   /// variant (reusing the rendering workspace).
-  static func variantSeconds(_ crystal: Crystal, _ instrument: Instrument, _ seconds: Double, prepared: Bool) throws -> Double {
+  static func variantSeconds(_ crystal: Crystal, _ instrument: Instrument, _ budget: Budget, prepared: Bool) throws -> Double {
     let ties = StructureCatalog.axisTies(crystal.operations)
     var simulator = prepared
       ? try PatternSimulator(crystal: crystal, instrument: instrument, maximumStrain: 0.05)
       : try PatternSimulator(crystal: crystal, instrument: instrument)
     var index: UInt64 = 0
-    return medianSeconds(seconds) {
+    return medianSeconds(budget) {
       index += 1
       let v = variant(index, crystal: crystal, ties: ties, base: instrument)
       if prepared {
@@ -221,21 +252,34 @@ struct BenchCommand: ParsableCommand {
     return Double(counts.reduce(0, +)) / elapsed
   }
 
-  /// Median seconds per call of `body`, timed in batches of at least ~20 ms for `seconds` in total.
-  static func medianSeconds(_ seconds: Double, _ body: () -> Void) -> Double {
+  /// How long a measurement runs: for about this many seconds, or exactly this many calls.
+  enum Budget {
+    case seconds(Double)
+    case count(Int)
+  }
+
+  /// Median seconds per call of `body`, timed in batches of at least ~20 ms for the budget's seconds in total;
+  /// with a count, the mean over exactly that many calls. One warm-up call first.
+  static func medianSeconds(_ budget: Budget, _ body: () -> Void) -> Double {
     body()  // warm-up
-    var perCall: [Double] = []
     let start = DispatchTime.now().uptimeNanoseconds
-    var batch = 1
-    while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
-      let t0 = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<batch { body() }
-      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-      perCall.append(elapsed / Double(batch))
-      if elapsed < 0.02 { batch *= 2 }
+    switch budget {
+    case .count(let count):
+      for _ in 0..<count { body() }
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(count)
+    case .seconds(let seconds):
+      var perCall: [Double] = []
+      var batch = 1
+      while Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < seconds {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<batch { body() }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        perCall.append(elapsed / Double(batch))
+        if elapsed < 0.02 { batch *= 2 }
+      }
+      perCall.sort()
+      return perCall[perCall.count / 2]
     }
-    perCall.sort()
-    return perCall[perCall.count / 2]
   }
 }
 

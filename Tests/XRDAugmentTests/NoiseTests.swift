@@ -48,7 +48,8 @@ import XRDSim
 
   /// Pearson's χ² of the whole distribution against the Poisson pmf, bins with expected count ≥ 20 (tails
   /// pooled). Pass if χ² < df + 5√(2 df), 5 standard deviations of the χ² distribution above its mean.
-  @Test(arguments: [3.0, 12.5, 150])
+  /// Both samplers: inversion (μ < 10) and PTRS with its squeeze and density test (μ ≥ 10, up to 10⁶).
+  @Test(arguments: [0.5, 3.0, 5, 12.5, 30, 150, 1000, 1e6])
   func poissonDistributionChiSquared(lambda: Double) {
     let n = 400_000
     var rng = Xoshiro256StarStar(seed: 2024)
