@@ -253,10 +253,10 @@ public struct PatternSimulator: Sendable {
     var list: [PatternPeak] = []
     list.reserveCapacity(sticks.reflections.count * inst.radiation.count)
     let degrees = 180 / Double.pi
-    // The same arithmetic as Instrument.peakShift(atTwoTheta:), lorentzPolarization(twoTheta:…),
-    // ProfileParameters.lorentzianFWHM/gaussianFWHM(atTwoTheta:), with each trigonometric value of
-    // θ = position·π/360 computed once (they all take θ that way), the monochromator's factor once, and the terms
-    // that add exactly 0 (no specimen displacement, no microstrain) left out: the same bits, half the libm calls.
+    // The formulas of Instrument.peakShift(atTwoTheta:), lorentzPolarization(twoTheta:…),
+    // ProfileParameters.lorentzianFWHM/gaussianFWHM(atTwoTheta:), with sin θ and cos θ of θ = position·π/360
+    // computed once and tan θ, cos 2θ, cos θ_B derived from them (equal to the libm values to a few ulps), the
+    // monochromator's factor once, and the terms that add exactly 0 (no displacement, no microstrain) left out.
     let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: inst.monochromatorTwoTheta)
     let profile = inst.profile
     let displaced = !(inst.displacement == 0 && inst.goniometerRadius != 0 && !inst.goniometerRadius.isNaN)
@@ -269,20 +269,25 @@ public struct PatternSimulator: Sendable {
         let s = line.wavelength / (2 * r.dSpacing)
         guard s < 1 else { continue }
         let bragg = 2 * asin(s) * degrees
-        let position = displaced ? bragg + inst.peakShift(atTwoTheta: bragg) : bragg + inst.zeroShift
+        // Displacement: Δ2θ = −2 s cos θ_B / R with cos θ_B = √(1 − sin²θ_B), sin θ_B = λ/2d (no cos call).
+        let position = displaced
+          ? bragg + inst.zeroShift - 2 * inst.displacement * (1 - s * s).squareRoot() / inst.goniometerRadius * degrees
+          : bragg + inst.zeroShift
         guard position > grid.start - 2, position < grid.stop + 2, position > 0, position < 180 else { continue }
         let thetaRadians = position * .pi / 360
-        let sinTheta = sin(thetaRadians), cosTheta = cos(thetaRadians), tanTheta = tan(thetaRadians)
-        let lp = lorentzPolarization.value(cos2Theta: cos(2 * thetaRadians), sinTheta: sinTheta, cosTheta: cosTheta)
+        // tan θ and cos 2θ from sin θ and cos θ: two libm calls per peak instead of four.
+        let sinTheta = sin(thetaRadians), cosTheta = cos(thetaRadians)
+        let tanTheta = sinTheta / cosTheta
+        let cos2Theta = (cosTheta - sinTheta) * (cosTheta + sinTheta)
+        let lp = lorentzPolarization.value(cos2Theta: cos2Theta, sinTheta: sinTheta, cosTheta: cosTheta)
         let po = texture.ratio == 1 ? 1 : texture.factor(members: members[i], cell: crystal.cell)
         let area = inst.sample.scale * line.weight * Double(r.multiplicity) * r.structureFactorSquared * lp * po
           * (fixedSlit ? 1 : inst.divergenceSlit.intensityFactor(atTwoTheta: position))
-        let theta = position / 2 / degrees
         var lorentzian = profile.x / cosTheta + profile.y * tanTheta
         if let size = inst.sample.crystalliteSize, size > 0 {
-          lorentzian += Self.scherrerConstant * line.wavelength / (size * 10 * cos(theta)) * degrees
+          lorentzian += Self.scherrerConstant * line.wavelength / (size * 10 * cosTheta) * degrees
         }
-        if microstrain != 0 { lorentzian += 4 * microstrain * tan(theta) * degrees }
+        if microstrain != 0 { lorentzian += 4 * microstrain * tanTheta * degrees }
         let gaussian = max(0, (profile.u * tanTheta + profile.v) * tanTheta + profile.w).squareRoot()
         list.append(PatternPeak(hkl: r.hkl, line: lineIndex, twoTheta: position, area: area,
                                 widths: PeakWidths(gaussianFWHM: gaussian, lorentzianFWHM: lorentzian)))
