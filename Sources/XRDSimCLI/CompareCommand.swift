@@ -64,6 +64,9 @@ struct CompareCommand: ParsableCommand {
     guard files.count >= 2 else {
       throw ValidationError("give at least one CIF file and the measured pattern (the last argument)")
     }
+    if let backgroundTerms, !(1...40).contains(backgroundTerms) {
+      throw ValidationError("--background-terms must be between 1 and 40")
+    }
   }
 
   func run() throws {

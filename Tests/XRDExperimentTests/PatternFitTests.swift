@@ -117,5 +117,9 @@ import XRDSim
     #expect(throws: FitError.self) {
       _ = try PatternFit.fit([], to: tiny, instrument: Instrument())
     }
+    let (measured, _, _, _) = try Self.synthetic()
+    #expect(throws: FitError.self) {
+      _ = try PatternFit.fit([crystal], to: measured, instrument: Instrument(), options: PatternFit.Options(backgroundTerms: -1))
+    }
   }
 }

@@ -191,6 +191,9 @@ public enum PatternFit {
     let weights = sigma.map { $0.map { 1 / ($0 * $0) } } ?? observed.map { 1 / max($0, floor) }
     let synchrotron = inst.primaryWavelength < 1
     let terms = options.backgroundTerms ?? (synchrotron ? 12 : 10)
+    guard (1...40).contains(terms) else {
+      throw FitError.invalidInput("\(terms) background terms: give 1 to 40 Chebyshev terms")
+    }
     let shift: FitSlot? = switch options.shift {
     case .automatic: synchrotron ? .zero : .displacement
     case .zero: .zero
@@ -232,8 +235,6 @@ public enum PatternFit {
       }
     }
     let final = try refinement.finish()
-    model = refinement.model
-    _ = model
     return try refinement.result(final: final, seconds: (ContinuousClock.now - clock).seconds)
   }
 }

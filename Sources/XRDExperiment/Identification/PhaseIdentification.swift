@@ -161,7 +161,6 @@ public enum PhaseIdentification {
     }
     // The closest few are then refined fully (widths against angle, asymmetry; with and without texture), which
     // separates structures that a quick fit leaves level (e.g. Cu and diamond on a textured Cu specimen).
-    var refined: Set<Int> = []
     let ranked = results.sorted(by: { $0.value.indices.rwp < $1.value.indices.rwp })
     let contenders = ranked.prefix(options.finalCandidates).filter { $0.value.indices.rwp <= 1.5 * ranked[0].value.indices.rwp }
     for (index, _) in contenders.count > 1 ? contenders : [] {
@@ -175,10 +174,7 @@ public enum PhaseIdentification {
         else { continue }
         if best == nil || result.indices.rwp < best!.indices.rwp { best = result }
       }
-      if let best {
-        results[index] = best
-        refined.insert(index)
-      }
+      if let best { results[index] = best }
     }
     guard let best = results.min(by: { $0.value.indices.rwp < $1.value.indices.rwp }) else {
       return Result(candidates: [], backgroundRwp: backgroundRwp, mixtureRwp: .nan, screened: library.count,
