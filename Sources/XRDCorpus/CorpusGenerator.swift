@@ -47,9 +47,14 @@ public struct CorpusProgress: Sendable {
   public var elapsed: Duration
   /// Patterns per second so far.
   public var rate: Double {
-    let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let s = elapsed.seconds
     return s > 0 ? Double(done) / s : 0
   }
+}
+
+extension Duration {
+  /// The duration in seconds as a `Double` (attosecond resolution).
+  package var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// What a run did.

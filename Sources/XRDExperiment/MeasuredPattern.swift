@@ -67,10 +67,25 @@ public struct MeasuredPattern: Sendable {
   }
 
   /// Whether the 2θ points are equidistant within `tolerance` × the mean step.
-  public func isUniform(tolerance: Double = 1e-3) -> Bool {
-    guard count > 2 else { return true }
-    let step = meanStep
-    for i in 1..<count where abs(twoTheta[i] - twoTheta[i - 1] - step) > tolerance * abs(step) { return false }
+  public func isUniform(tolerance: Double = 1e-3) -> Bool { Self.isUniform(twoTheta, tolerance: tolerance) }
+
+  /// Whether ascending `twoTheta` values are equidistant within `tolerance` × their mean step.
+  package static func isUniform(_ twoTheta: [Double], tolerance: Double = 1e-3) -> Bool {
+    let n = twoTheta.count
+    guard n > 2 else { return true }
+    let step = (twoTheta[n - 1] - twoTheta[0]) / Double(n - 1)
+    for i in 1..<n where abs(twoTheta[i] - twoTheta[i - 1] - step) > tolerance * abs(step) { return false }
     return true
+  }
+
+  /// The points with 2θ in `range` (degrees), with their intensities and e.s.d.s; the rest of the pattern as it is.
+  public func restricted(to range: ClosedRange<Double>) -> MeasuredPattern {
+    let keep = twoTheta.indices.filter { range.contains(twoTheta[$0]) }
+    guard keep.count < count else { return self }
+    var result = self
+    result.twoTheta = keep.map { twoTheta[$0] }
+    result.intensity = keep.map { intensity[$0] }
+    result.sigma = sigma.map { s in keep.map { s[$0] } }
+    return result
   }
 }

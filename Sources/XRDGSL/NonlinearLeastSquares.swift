@@ -175,8 +175,7 @@ public enum NonlinearLeastSquares {
     }
     let x = gsl_multifit_nlinear_position(workspace)!
     let f = gsl_multifit_nlinear_residual(workspace)!
-    var chiSquared = 0.0
-    for i in 0..<n { let r = gsl_vector_get(f, i); chiSquared += r * r }
+    let chiSquared = Self.cost(f, n: n)
     let covariance = gsl_matrix_alloc(m, m)!
     defer { gsl_matrix_free(covariance) }
     let J = gsl_multifit_nlinear_jac(workspace)!

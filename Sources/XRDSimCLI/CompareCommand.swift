@@ -124,13 +124,7 @@ struct CompareCommand: ParsableCommand {
     var settings = try physics.settings()
     if physics.defaultUIso == 0 { settings.defaultUIso = 0.01 }
     options.settings = settings
-    if let range {
-      let parts = range.split(separator: ":").map { Double($0) }
-      guard parts.count == 2, let low = parts[0], let high = parts[1], low < high else {
-        throw ValidationError("--range: '\(range)' is not MIN:MAX with MIN < MAX")
-      }
-      options.range = low...high
-    }
+    options.range = try range.map { try parseTwoThetaRange($0, option: "--range") }
     if let texture {
       let parts = texture.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
       guard parts.count == 3, let h = parts[0], let k = parts[1], let l = parts[2], (h, k, l) != (0, 0, 0) else {
@@ -185,7 +179,7 @@ struct CompareCommand: ParsableCommand {
     for w in r.warnings { lines.append("warning: \(w)") }
     for m in measured.missing { lines.append("note: the file states no \(m)") }
     if instrument == nil && prm == nil && polarization == nil {
-      let p = (measured.primaryWavelength ?? 1.54) < 1 ? PatternFit.synchrotronPolarization : PatternFit.labPolarization
+      let p = PatternFit.defaultPolarization(for: measured)
       lines.append("note: polarization \(p) assumed (GSAS-II's default); --polarization or --prm to change")
     }
     return lines.joined(separator: "\n")

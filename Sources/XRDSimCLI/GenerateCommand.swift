@@ -161,7 +161,7 @@ struct GenerateCommand: ParsableCommand {
       throw ExitCode(1)
     }
     if showProgress { meter.clear() }
-    let seconds = Self.seconds(summary.elapsed)
+    let seconds = summary.elapsed.seconds
     let rate = seconds > 0 ? Double(summary.generated) / seconds : 0
     let resumed = summary.resumedShards > 0 ? ", \(summary.resumedShards) shards kept from the earlier run" : ""
     let slice = selection.isAll ? "" : " (slice \(selection))"
@@ -178,10 +178,6 @@ struct GenerateCommand: ParsableCommand {
       throw CorpusConfigError(.unreadableFile(error.localizedDescription), keyPath: "",
                               location: SourceLocation(file: url.lastPathComponent, line: 0, column: 0))
     }
-  }
-
-  static func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
   }
 
   static func bytes(_ n: Int) -> String {

@@ -66,13 +66,7 @@ struct IdentifyCommand: ParsableCommand {
       throw ExitCode(1)
     }
     var options = PhaseIdentification.Options(top: top, maximumPhases: maxPhases)
-    if let range {
-      let parts = range.split(separator: ":").map { Double($0) }
-      guard parts.count == 2, let low = parts[0], let high = parts[1], low < high else {
-        throw ValidationError("--range: '\(range)' is not MIN:MAX with MIN < MAX")
-      }
-      options.range = low...high
-    }
+    options.range = try range.map { try parseTwoThetaRange($0, option: "--range") }
     let start: Instrument
     do {
       start = try instrument.map { try Instrument.presetOrFile($0) } ?? PatternFit.defaultInstrument(for: pattern)

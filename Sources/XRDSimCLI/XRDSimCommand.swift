@@ -16,6 +16,15 @@ struct XRDSimCommand: ParsableCommand {
 
 let xrdsimVersion = "0.1.0"
 
+/// A 2θ range written MIN:MAX (degrees) for the option `option`, e.g. `--range 10:70`.
+func parseTwoThetaRange(_ text: String, option: String) throws -> ClosedRange<Double> {
+  let parts = text.split(separator: ":").map { Double($0) }
+  guard parts.count == 2, let low = parts[0], let high = parts[1], low < high else {
+    throw ValidationError("\(option): '\(text)' is not MIN:MAX with MIN < MAX")
+  }
+  return low...high
+}
+
 /// Prints a message to standard error.
 func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -15,8 +15,9 @@
 // covariance gives standard uncertainties (scaled by the reduced χ²); a parameter the data cannot determine
 // (a zero column, or an uncertainty larger than its value range allows) is held at its starting value, the
 // fit is redone without it, and the report says so; correlations above 0.95 are reported.
-// Weights 1/σ²: the file's e.s.d.s, else σ² = max(y, 1) (counts; counts per second with a counting time are
-// turned into counts first). Phase weight fractions by Hill & Howard (1987): W_p ∝ s_p (ZMV)_p.
+// Weights 1/σ²: the file's e.s.d.s (the readers decide whether a column is one), else 1/max(y, floor) with the
+// floor 1 count or 1 % of the median for other units (counts per second with a counting time are turned into
+// counts first). Phase weight fractions by Hill & Howard (1987): W_p ∝ s_p (ZMV)_p.
 // Not done: refining atoms, occupancies or displacement parameters; anisotropic broadening; absorption.
 
 public import Foundation
@@ -24,6 +25,7 @@ public import XRDAugment
 public import XRDCrystal
 public import XRDDiffraction
 public import XRDProfile
+import XRDCorpus
 import XRDGSL
 
 /// A fit of one or more crystal structures (a mixture) to a measured pattern.
@@ -173,17 +175,6 @@ public enum PatternFit {
       sigma = nil
       notes.append("the file's e.s.d.s include values ≤ 0; weights 1/y used instead")
     }
-    if let s = sigma {
-      // An e.s.d. column of counting data is about √y (cps: √(y/t)); a third column far from that (e.g. a
-      // background written beside the counts) is not one.
-      let ratios = zip(s, observed).compactMap { $1 > 0 ? $0 / $1.squareRoot() : nil }.sorted()
-      let median = ratios.isEmpty ? 1 : ratios[ratios.count / 2]
-      if !(0.01...30).contains(median) {
-        sigma = nil
-        notes.append(String(format: "the file's third column is not an e.s.d. of the intensities (median σ/√y = %.3g); "
-          + "weights 1/y used instead", median))
-      }
-    }
     // Weights 1/y with a floor: 1 count, or 1 % of the median for data in other units (normalised files), so
     // that the weighting does not depend on the intensity scale.
     let positive = observed.filter { $0 > 0 }.sorted()
@@ -248,16 +239,18 @@ extension PatternFit {
   /// for wavelengths ≥ 1 Å (or none stated), `synchrotron` below, each with GSAS-II's default polarization
   /// (``labPolarization``, ``synchrotronPolarization``) as the monochromator angle of the same factor, and the
   /// file's wavelengths.
+  /// GSAS-II's polarization for `measured`'s radiation: ``synchrotronPolarization`` below 1 Å, else ``labPolarization``.
+  public static func defaultPolarization(for measured: MeasuredPattern) -> Double {
+    isSynchrotron(measured) ? synchrotronPolarization : labPolarization
+  }
+
+  /// A wavelength below 1 Å (a file without one counts as a lab Cu tube).
+  static func isSynchrotron(_ measured: MeasuredPattern) -> Bool { (measured.primaryWavelength ?? 1.54) < 1 }
+
   public static func defaultInstrument(for measured: MeasuredPattern) -> Instrument {
-    let synchrotron = (measured.primaryWavelength ?? 1.54) < 1
-    var instrument = Instrument.preset(named: synchrotron ? "synchrotron" : "cu-lab")!
-    let p = synchrotron ? synchrotronPolarization : labPolarization
-    instrument.monochromatorTwoTheta = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: p)!
+    var instrument = Instrument.preset(named: isSynchrotron(measured) ? "synchrotron" : "cu-lab")!
+    instrument.monochromatorTwoTheta = GSASInstrumentParameters.monochromatorTwoTheta(forPolarization: defaultPolarization(for: measured))!
     if !measured.radiation.isEmpty { instrument.radiation = measured.radiation }
     return instrument
   }
-}
-
-extension Duration {
-  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

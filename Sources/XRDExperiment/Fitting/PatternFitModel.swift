@@ -65,6 +65,9 @@ struct PatternFitModel {
     let textureAxis: MillerIndex?
     /// The lattice values the simulator was last built for.
     var builtLattice: [Double]
+    /// The simulator built before it, for its lattice values: a forward difference in a lattice parameter
+    /// asks for the shifted cell and then the base cell again, which this keeps from being rebuilt.
+    var previous: (lattice: [Double], simulator: PatternSimulator)?
   }
 
   let twoTheta: [Double]
@@ -94,9 +97,7 @@ struct PatternFitModel {
     let n = twoTheta.count
     let first = twoTheta[0], last = twoTheta[n - 1]
     let meanStep = (last - first) / Double(n - 1)
-    var uniform = true
-    for i in 1..<n where abs(twoTheta[i] - twoTheta[i - 1] - meanStep) > 1e-3 * meanStep { uniform = false; break }
-    if uniform {
+    if MeasuredPattern.isUniform(twoTheta) {
       grid = TwoThetaGrid(start: first, step: meanStep, count: n)
       interpolation = nil
     } else {
@@ -182,16 +183,24 @@ struct PatternFitModel {
     try? phases[p].constraint.cell(from: lattice(phase: p, values: v), base: phases[p].baseCell)
   }
 
-  /// Rebuilds phase `p`'s simulator when its lattice values changed.
+  /// Makes phase `p`'s simulator the one for its lattice values in `v`: the current one, the previous one
+  /// (swapped in), or one rebuilt from the current with the new cell (the current becoming the previous).
   mutating func updateCell(phase p: Int, values v: [FitSlot: Double]) throws(FitError) {
     let lattice = lattice(phase: p, values: v)
     guard lattice != phases[p].builtLattice else { return }
+    if let previous = phases[p].previous, previous.lattice == lattice {
+      phases[p].previous = (phases[p].builtLattice, phases[p].simulator)
+      phases[p].simulator = previous.simulator
+      phases[p].builtLattice = lattice
+      return
+    }
     guard let cell = cell(phase: p, values: v) else {
       throw FitError.diverged("the lattice parameters of phase \(p + 1) no longer make a cell: \(lattice)")
     }
     do {
       var simulator = try phases[p].simulator.withCell(cell)
       if phases[p].textureAxis != nil { simulator.prepareTexture() }
+      phases[p].previous = (phases[p].builtLattice, phases[p].simulator)
       phases[p].simulator = simulator
     } catch {
       throw FitError.diverged("phase \(p + 1): \(error)")

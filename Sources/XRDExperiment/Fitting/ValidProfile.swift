@@ -16,23 +16,25 @@ extension Instrument.ProfileParameters {
   /// unchanged where they are already valid; `floor` is the width (degrees) below which the fit floored them.
   /// Returns nil when the profile is valid as it is.
   func madeValid(over range: ClosedRange<Double>, floor: Double) -> Instrument.ProfileParameters? {
-    let angles = (0..<64).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / 63 }
-    func valid(_ p: Instrument.ProfileParameters) -> Bool {
-      let fine = (0...256).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / 256 }
-      return fine.allSatisfy { p.gaussianFWHMSquared(atTwoTheta: $0) >= 0 && p.lorentzianFWHM(atTwoTheta: $0) >= 0 }
-        && fine.contains { p.gaussianFWHMSquared(atTwoTheta: $0) > 0 || p.lorentzianFWHM(atTwoTheta: $0) > 0 }
+    func angles(_ count: Int) -> [Double] {
+      (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
     }
-    guard !valid(self) else { return nil }
-    let tangents = angles.map { tan($0 * .pi / 360) }, secants = angles.map { 1 / cos($0 * .pi / 360) }
-    let g2 = angles.map { PatternFitModel.softplus(gaussianFWHMSquared(atTwoTheta: $0), scale: floor * floor) }
-    let l = angles.map { PatternFitModel.softplus(lorentzianFWHM(atTwoTheta: $0), scale: floor / 4) }
+    let fine = angles(257)
+    /// Whether a profile's Gaussian FWHM² and Lorentzian FWHM are non-negative over the range (257 angles).
+    func nonNegative(_ p: Instrument.ProfileParameters) -> Bool {
+      fine.allSatisfy { p.gaussianFWHMSquared(atTwoTheta: $0) >= 0 && p.lorentzianFWHM(atTwoTheta: $0) >= 0 }
+    }
+    let someWidth = fine.contains { gaussianFWHMSquared(atTwoTheta: $0) > 0 || lorentzianFWHM(atTwoTheta: $0) > 0 }
+    if nonNegative(self) && someWidth { return nil }
+    let sample = angles(64)
+    let tangents = sample.map { tan($0 * .pi / 360) }, secants = sample.map { 1 / cos($0 * .pi / 360) }
+    let g2 = sample.map { PatternFitModel.softplus(gaussianFWHMSquared(atTwoTheta: $0), scale: floor * floor) }
+    let l = sample.map { PatternFitModel.softplus(lorentzianFWHM(atTwoTheta: $0), scale: floor / 4) }
+    // Each width is checked alone: the other one is set to a valid 0 in the trial profile.
     var result = self
     // Gaussian: U t² + V t + W, then U t² + W with U, W ≥ 0, then a constant.
     if let fit = try? LinearFit(design: tangents.map { [$0 * $0, $0, 1] }, observations: g2),
-       (0...256).allSatisfy({ k in
-         let t = tan((range.lowerBound + (range.upperBound - range.lowerBound) * Double(k) / 256) * .pi / 360)
-         return (fit.coefficients[0] * t + fit.coefficients[1]) * t + fit.coefficients[2] >= 0
-       }) {
+       nonNegative(Instrument.ProfileParameters(u: fit.coefficients[0], v: fit.coefficients[1], w: fit.coefficients[2], x: 0, y: 0)) {
       (result.u, result.v, result.w) = (fit.coefficients[0], fit.coefficients[1], fit.coefficients[2])
     } else if let fit = try? LinearFit(design: tangents.map { [$0 * $0, 1] }, observations: g2),
               fit.coefficients[0] >= 0, fit.coefficients[1] >= 0 {
@@ -42,10 +44,7 @@ extension Instrument.ProfileParameters {
     }
     // Lorentzian: X / cos θ + Y tan θ, then X / cos θ alone.
     if let fit = try? LinearFit(design: zip(secants, tangents).map { [$0, $1] }, observations: l),
-       (0...256).allSatisfy({ k in
-         let theta = (range.lowerBound + (range.upperBound - range.lowerBound) * Double(k) / 256) * .pi / 360
-         return fit.coefficients[0] / cos(theta) + fit.coefficients[1] * tan(theta) >= 0
-       }) {
+       nonNegative(Instrument.ProfileParameters(u: 0, v: 0, w: 0, x: fit.coefficients[0], y: fit.coefficients[1])) {
       (result.x, result.y) = (fit.coefficients[0], fit.coefficients[1])
     } else {
       let x = zip(l, secants).reduce(0) { $0 + $1.0 / $1.1 } / Double(l.count)

@@ -21,6 +21,7 @@ public import Foundation
 public import XRDCrystal
 public import XRDDiffraction
 public import XRDProfile
+import XRDCorpus
 
 /// Ranks the structures of a library by how well they explain a measured pattern.
 public enum PhaseIdentification {
@@ -92,24 +93,13 @@ public enum PhaseIdentification {
                               options: Options = Options()) throws(FitError) -> Result {
     let clock = ContinuousClock.now
     var pattern = measured
-    if let range = options.range {
-      let keep = pattern.twoTheta.indices.filter { range.contains(pattern.twoTheta[$0]) }
-      pattern.twoTheta = keep.map { pattern.twoTheta[$0] }
-      pattern.intensity = keep.map { pattern.intensity[$0] }
-      pattern.sigma = pattern.sigma.map { s in keep.map { s[$0] } }
-    }
+    if let range = options.range { pattern = pattern.restricted(to: range) }
     let radiation = pattern.radiation.isEmpty ? instrument.radiation : pattern.radiation
     // Only d ≥ minimumDSpacing: what a lab Cu scan to 100° sees. Shorter spacings add thousands of weak, overlapping
     // reflections of large cells (a synchrotron scan to 2θ = 66° at 0.41 Å reaches d = 0.38 Å) and little identity.
     let lambda = radiation.max { $0.weight < $1.weight }?.wavelength ?? 1.5406
     if options.minimumDSpacing > 0, lambda < 2 * options.minimumDSpacing {
-      let limit = 2 * asin(lambda / (2 * options.minimumDSpacing)) * 180 / .pi
-      let keep = pattern.twoTheta.indices.filter { pattern.twoTheta[$0] <= limit }
-      if keep.count < pattern.count {
-        pattern.twoTheta = keep.map { pattern.twoTheta[$0] }
-        pattern.intensity = keep.map { pattern.intensity[$0] }
-        pattern.sigma = pattern.sigma.map { s in keep.map { s[$0] } }
-      }
+      pattern = pattern.restricted(to: -Double.infinity...2 * asin(lambda / (2 * options.minimumDSpacing)) * 180 / .pi)
     }
     guard pattern.count >= 20 else { throw FitError.invalidInput("only \(pattern.count) points to identify from") }
     let screen = Screen(pattern: pattern, radiation: radiation)
@@ -131,19 +121,20 @@ public enum PhaseIdentification {
     options2.maximumIterations = 40
     options2.backgroundTerms = 8
     options2.minimumRelativePeakArea = 1e-3
-    let fitted = Self.binned(pattern, toStep: (radiation.max { $0.weight < $1.weight }?.wavelength ?? 1.54) < 1 ? 0.002 : 0.02)
+    let fitted = Self.binned(pattern, toStep: lambda < 1 ? 0.002 : 0.02)
     let backgroundRwp = screen.backgroundRwp
-    func fit(_ indices: [Int]) -> PatternFit.Result? {
-      guard let result = try? PatternFit.fit(indices.map { library[$0] }, to: fitted, instrument: instrument, options: options2),
+    var fits = 0
+    /// A fit of the structures `indices`, nil when it fails or needs a negative scale (it explains nothing).
+    func fit(_ indices: [Int], _ fitOptions: PatternFit.Options = options2) -> PatternFit.Result? {
+      fits += 1
+      guard let result = try? PatternFit.fit(indices.map { library[$0] }, to: fitted, instrument: instrument, options: fitOptions),
             result.parameters.filter({ $0.name.hasPrefix("scale") }).allSatisfy({ $0.value > 0 })
       else { return nil }
       return result
     }
     var results: [Int: PatternFit.Result] = [:]
-    var fits = 0
     let bestScreen = screened.first?.score ?? 0
     for entry in screened.prefix(options.candidatesToFit) where entry.score >= options.screenFraction * bestScreen {
-      fits += 1
       if let result = fit([entry.index]) { results[entry.index] = result }
     }
     // Preferred orientation is common in lab specimens and changes which structure fits best: the three best
@@ -152,10 +143,7 @@ public enum PhaseIdentification {
       for axis in Self.textureAxes(for: library[index]) {
         var textured = options2
         textured.textureAxis = axis
-        fits += 1
-        guard let result = try? PatternFit.fit([library[index]], to: fitted, instrument: instrument, options: textured),
-              result.parameters.first(where: { $0.name.hasPrefix("scale") }).map({ $0.value > 0 }) ?? false,
-              result.indices.rwp < results[index]!.indices.rwp else { continue }
+        guard let result = fit([index], textured), result.indices.rwp < results[index]!.indices.rwp else { continue }
         results[index] = result
       }
     }
@@ -168,10 +156,7 @@ public enum PhaseIdentification {
       for axis in [nil] + Self.textureAxes(for: library[index]) {
         var full = PatternFit.Options(backgroundTerms: options2.backgroundTerms, textureAxis: axis, maximumIterations: 60)
         full.minimumRelativePeakArea = options2.minimumRelativePeakArea
-        fits += 1
-        guard let result = try? PatternFit.fit([library[index]], to: fitted, instrument: instrument, options: full),
-              result.parameters.first(where: { $0.name.hasPrefix("scale") }).map({ $0.value > 0 }) ?? false
-        else { continue }
+        guard let result = fit([index], full) else { continue }
         if best == nil || result.indices.rwp < best!.indices.rwp { best = result }
       }
       if let best { results[index] = best }
@@ -196,7 +181,6 @@ public enum PhaseIdentification {
       var bestAddition: (index: Int, result: PatternFit.Result)?
       let bestResidual = ranked.first?.score ?? 0
       for entry in ranked.prefix(max(3, options.candidatesToFit / 2)) where entry.score >= options.screenFraction * bestResidual {
-        fits += 1
         guard let result = fit(mixture + [entry.index]) else { continue }
         if bestAddition == nil || result.indices.rwp < bestAddition!.result.indices.rwp { bestAddition = (entry.index, result) }
       }
@@ -348,8 +332,7 @@ struct Screen {
     let lambda = radiation.max { $0.weight < $1.weight }?.wavelength ?? 1.5406
     let first = pattern.twoTheta[0], last = pattern.twoTheta[pattern.count - 1]
     let low = max(0.5, first * 0.97 - 1), high = min(179, last * 1.03 + 1)
-    var settings = DiffractionSettings(wavelength: lambda, twoThetaRange: low...high, defaultUIso: 0.01)
-    settings.wavelength = lambda
+    let settings = DiffractionSettings(wavelength: lambda, twoThetaRange: low...high, defaultUIso: 0.01)
     let pattern = StickPattern(crystal: crystal, settings: settings)
     return pattern.reflections.map { ($0.dSpacing, $0.intensity) }
   }

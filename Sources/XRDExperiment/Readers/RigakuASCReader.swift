@@ -103,14 +103,9 @@ enum RigakuASCReader {
   }
 
   private static func pattern(twoTheta: [Double], intensity: [Double], header: [String: String], name: String) -> MeasuredPattern {
-    var radiation: [EmissionLine] = []
-    if let a1 = header["WAVE_LENGTH1"].flatMap(Double.init), a1 > 0 {
-      radiation.append(EmissionLine(wavelength: a1, weight: 1, name: "Ka1"))
-      if let a2 = header["WAVE_LENGTH2"].flatMap(Double.init), a2 > 0, abs(a2 - a1) > 1e-6 {
-        let ratio = header["WAVE_LENGTH_RATIO"].flatMap(Double.init) ?? 0.5
-        radiation.append(EmissionLine(wavelength: a2, weight: ratio > 0 ? ratio : 0.5, name: "Ka2"))
-      }
-    }
+    let (radiation, unstated) = ReaderSupport.kAlphaLines(
+      kAlpha1: header["WAVE_LENGTH1"].flatMap(Double.init), kAlpha2: header["WAVE_LENGTH2"].flatMap(Double.init),
+      ratio: header["WAVE_LENGTH_RATIO"].flatMap(Double.init))
     var countingTime: Double?
     if let speed = header["SPEED"].flatMap(Double.init), speed > 0 {
       let unit = header["SPEED_DIM"]?.lowercased() ?? ""
@@ -122,8 +117,7 @@ enum RigakuASCReader {
     }
     let unitY = header["YUNIT"]?.lowercased()
     let unit: MeasuredPattern.IntensityUnit = unitY == "cps" ? .countsPerSecond : unitY == "counts" ? .counts : .arbitrary
-    var missing: [String] = []
-    if radiation.isEmpty { missing.append("wavelength") }
+    var missing = unstated
     if countingTime == nil { missing.append("counting time") }
     missing.append("e.s.d.")
     if unit == .arbitrary { missing.append("intensity unit") }

@@ -96,14 +96,11 @@ enum RigakuRASReader {
   }
 
   private static func pattern(twoTheta: [Double], intensity: [Double], header: [String: String], name: String) -> MeasuredPattern {
-    var radiation: [EmissionLine] = []
-    if let a1 = header["HW_XG_WAVE_LENGTH_ALPHA1"].flatMap(Double.init), a1 > 0 {
-      radiation.append(EmissionLine(wavelength: a1, weight: 1, name: "Ka1"))
-      let waveType = header["MEAS_COND_XG_WAVE_TYPE"]?.lowercased() ?? "ka"
-      if waveType != "ka1", let a2 = header["HW_XG_WAVE_LENGTH_ALPHA2"].flatMap(Double.init), a2 > 0 {
-        radiation.append(EmissionLine(wavelength: a2, weight: 0.5, name: "Ka2"))
-      }
-    }
+    // RAS states no Kα2/Kα1 ratio: Kα2 gets the conventional 0.5, or none when the tube is set to Kα1 (ratio 0).
+    let kAlpha1Only = header["MEAS_COND_XG_WAVE_TYPE"]?.lowercased() == "ka1"
+    let (radiation, unstated) = ReaderSupport.kAlphaLines(
+      kAlpha1: header["HW_XG_WAVE_LENGTH_ALPHA1"].flatMap(Double.init),
+      kAlpha2: header["HW_XG_WAVE_LENGTH_ALPHA2"].flatMap(Double.init), ratio: kAlpha1Only ? 0 : 0.5)
     var countingTime: Double?
     if let speed = header["MEAS_SCAN_SPEED"].flatMap(Double.init), speed > 0 {
       let unit = header["MEAS_SCAN_SPEED_UNIT"]?.lowercased() ?? ""
@@ -115,8 +112,7 @@ enum RigakuRASReader {
     }
     let unitY = header["MEAS_SCAN_UNIT_Y"]?.lowercased()
     let unit: MeasuredPattern.IntensityUnit = unitY == "cps" ? .countsPerSecond : unitY == "counts" ? .counts : .arbitrary
-    var missing: [String] = []
-    if radiation.isEmpty { missing.append("wavelength") }
+    var missing = unstated
     if countingTime == nil { missing.append("counting time") }
     missing.append("e.s.d.")
     if unit == .arbitrary { missing.append("intensity unit") }

@@ -136,17 +136,11 @@ enum UXDReader {
 
   private static func pattern(twoTheta: [Double], intensity: [Double], keys: [String: String], cps: Bool,
                               axisSource: String, name: String) -> MeasuredPattern {
-    var radiation: [EmissionLine] = []
-    if let a1 = keys["_WL1"].flatMap(Double.init), a1 > 0 {
-      radiation.append(EmissionLine(wavelength: a1, weight: 1, name: "Ka1"))
-      if let a2 = keys["_WL2"].flatMap(Double.init), a2 > 0, abs(a2 - a1) > 1e-6 {
-        let ratio = keys["_WLRATIO"].flatMap(Double.init) ?? 0.5
-        radiation.append(EmissionLine(wavelength: a2, weight: ratio > 0 ? ratio : 0.5, name: "Ka2"))
-      }
-    }
+    let (radiation, unstated) = ReaderSupport.kAlphaLines(
+      kAlpha1: keys["_WL1"].flatMap(Double.init), kAlpha2: keys["_WL2"].flatMap(Double.init),
+      ratio: keys["_WLRATIO"].flatMap(Double.init))
     let countingTime = keys["_STEPTIME"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
-    var missing: [String] = []
-    if radiation.isEmpty { missing.append("wavelength") }
+    var missing = unstated
     if countingTime == nil { missing.append("counting time") }
     missing.append("e.s.d.")
     var metadata = keys
