@@ -35,6 +35,16 @@ package struct LorentzPolarization: Sendable {
     return value(cos2Theta: cos(2 * theta), sinTheta: sin(theta), cosTheta: cos(theta))
   }
 
+  /// Lp at the Bragg angle with sin θ = `s` (= λ/2d, clamped to 1 as the stick patterns clamp it): cos θ =
+  /// √(1 − s²) and cos 2θ = (cos θ − s)(cos θ + s) instead of three trigonometric calls, equal to
+  /// ``value(twoTheta:)`` at 2θ = 2 asin s to a few ulps. At s = 1 (2θ = 180°) it is ``value(twoTheta:)`` at 180°.
+  @inline(__always)
+  package func value(braggSine s: Double) -> Double {
+    guard s < 1 else { return value(twoTheta: 180) }
+    let cosTheta = (1 - s * s).squareRoot()
+    return value(cos2Theta: (cosTheta - s) * (cosTheta + s), sinTheta: s, cosTheta: cosTheta)
+  }
+
   /// Lp from cos 2θ, sin θ and cos θ of θ = 2θ·π/360 (as ``value(twoTheta:)`` computes them).
   @inline(__always)
   package func value(cos2Theta: Double, sinTheta: Double, cosTheta: Double) -> Double {

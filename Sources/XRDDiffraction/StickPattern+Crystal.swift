@@ -116,8 +116,9 @@ extension StickPattern {
     for (family, f) in zip(families, factors) {
       let f2 = (f.plus.lengthSquared + f.minus.lengthSquared) / 2
       guard f2 > 1e-12 * f.inPhaseBound * f.inPhaseBound else { continue }
-      let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * family.dSpacing)))
-      let lp = lorentzPolarization.value(twoTheta: twoTheta)
+      let sinTheta = min(1, lambda / (2 * family.dSpacing))
+      let twoTheta = 360 / Double.pi * asin(sinTheta)
+      let lp = lorentzPolarization.value(braggSine: sinTheta)
       reflections.append(Reflection(hkl: family.hkl, multiplicity: family.multiplicity, dSpacing: family.dSpacing,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(family.multiplicity) * f2 * lp))
@@ -287,8 +288,9 @@ public struct StrainableStickPattern: Sendable {
         bound = f.inPhaseBound
       }
       guard f2 > 1e-12 * bound * bound else { continue }
-      let twoTheta = 360 / Double.pi * asin(min(1, lambda / (2 * pick.d)))
-      let lp = lorentzPolarization.value(twoTheta: twoTheta)
+      let sinTheta = min(1, lambda / (2 * pick.d))
+      let twoTheta = 360 / Double.pi * asin(sinTheta)
+      let lp = lorentzPolarization.value(braggSine: sinTheta)
       reflections.append(Reflection(hkl: pick.hkl, multiplicity: pick.multiplicity, dSpacing: pick.d,
                                     twoTheta: twoTheta, structureFactorSquared: f2, lorentzPolarization: lp,
                                     intensity: Double(pick.multiplicity) * f2 * lp))

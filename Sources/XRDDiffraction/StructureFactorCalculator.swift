@@ -444,10 +444,16 @@ struct ScatteringFactors {
       }
     }
     let fourPiSq = 4 * Double.pi * Double.pi
+    // One lane per distinct U (groups of one site, or sites given one U, share it); none for U = 0, whose T is
+    // exactly e⁰ = 1, as for the anisotropic groups (their T is inside the phase sum).
+    var laneOfU: [UInt64: Int] = [:]
     for group in calculator.groups {
-      if group.isAnisotropic {
+      if group.isAnisotropic || group.uIso == 0 {
         groupLanes.append(-1)
+      } else if let lane = laneOfU[group.uIso.bitPattern] {
+        groupLanes.append(lane)
       } else {
+        laneOfU[group.uIso.bitPattern] = exponents.count
         groupLanes.append(exponents.count)
         exponents.append(-2 * fourPiSq * group.uIso)  // the argument is then (−2·4π²·U)·s², as it always was
         amplitudes.append(0)

@@ -202,6 +202,18 @@ let siliconText = cif(cell: (5.431, 5.431, 5.431, 90, 90, 90), symbol: "F d -3 m
     let m = 26.6 * .pi / 180
     let withMono = 2 * (1 + pow(cos(m), 2) * pow(cos(2 * t), 2)) / (1 + pow(cos(m), 2)) / (pow(sin(t), 2) * cos(t))
     #expect(abs(lorentzPolarization(twoTheta: 40, monochromatorTwoTheta: 26.6) - withMono) < 1e-12)
+    // From sin θ alone (the stick patterns' form): the same factor to rounding, 2θ from 1° to 179.9° (near 180°
+    // both lose digits: cos θ is ill-conditioned in s there).
+    for mono in [0.0, 26.6] {
+      let factor = LorentzPolarization(monochromatorTwoTheta: mono)
+      for k in 0...1789 {
+        let twoTheta = 1 + Double(k) / 10
+        let s = sin(twoTheta * .pi / 360)
+        let reference = factor.value(twoTheta: 360 / .pi * asin(s))
+        let tolerance = twoTheta <= 170 ? 1e-12 : 1e-8
+        #expect(abs(factor.value(braggSine: s) / reference - 1) < tolerance, "2θ \(twoTheta)°, 2θ_M \(mono)°")
+      }
+    }
   }
 
   @Test("B = 8π²U: a uniform U scales every |F|² by exp(−16π²U s²)")
