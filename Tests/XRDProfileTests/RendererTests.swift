@@ -275,7 +275,7 @@ struct RendererTests {
 
 @Suite("Window reach")
 struct WindowReachTests {
-  @Test("largerRoot bounds max(∛A, B^{1/5}) from above within 10⁻⁴, over 10^±300 and at the edges")
+  @Test("largerRoot bounds max(∛A, B^{1/5}) from above within 1 %, over 10^±300 and at the edges")
   func rootBound() {
     var rng = SplitMix64(state: 7)
     for _ in 0..<100_000 {
@@ -284,12 +284,12 @@ struct WindowReachTests {
       for (x, y) in [(a, b), (a, 0), (0, b)] {
         let exact = max(cbrt(x), pow(y, 0.2))
         let bound = largerRoot(cube: x, fifth: y)
-        #expect(bound >= exact && bound <= exact * (1 + 1e-4), "A \(x), B \(y): \(bound) against \(exact)")
+        #expect(bound >= exact && bound <= exact * 1.01, "A \(x), B \(y): \(bound) against \(exact)")
       }
     }
     #expect(largerRoot(cube: 0, fifth: 0) == 0)
-    #expect(largerRoot(cube: 27, fifth: 0) >= 3 && largerRoot(cube: 27, fifth: 0) < 3.0001)
-    #expect(largerRoot(cube: 0, fifth: 32) >= 2 && largerRoot(cube: 0, fifth: 32) < 2.0001)
+    #expect(largerRoot(cube: 27, fifth: 0) >= 3 && largerRoot(cube: 27, fifth: 0) < 3.03)
+    #expect(largerRoot(cube: 0, fifth: 32) >= 2 && largerRoot(cube: 0, fifth: 32) < 2.02)
     #expect(largerRoot(cube: .infinity, fifth: 1) == .infinity)
     #expect(largerRoot(cube: 1, fifth: .leastNonzeroMagnitude) >= 1)
     #expect(largerRoot(cube: .leastNonzeroMagnitude, fifth: 0) == cbrt(.leastNonzeroMagnitude))
