@@ -265,7 +265,9 @@ public struct StrainableStickPattern: Sendable {
       picks.append(Pick(family: representative == families[i].hkl ? i : -1, hkl: representative,
                         multiplicity: members.count, d: 1 / firstG2.squareRoot()))
     }
-    picks.sort { ($0.d, $0.hkl) > ($1.d, $1.hkl) }
+    // Usually in order already (the base cell's order, which a small strain rarely changes): sort only if not.
+    let before: (Pick, Pick) -> Bool = { ($0.d, $0.hkl) > ($1.d, $1.hkl) }
+    if zip(picks, picks.dropFirst()).contains(where: { !before($0, $1) }) { picks.sort(by: before) }
     // |F|² from the phase sums where the representative was prepared, else computed afresh.
     let reused = strained.structureFactors(reusing: sums, selection: picks.compactMap { $0.family >= 0 ? $0.family : nil })
     let others = picks.filter { $0.family < 0 }.map(\.hkl)

@@ -33,7 +33,7 @@
 // Peaks whose Lorentzian area beyond ±4 FWHM is already below the tolerance (η/(4π) ≤ tolerance) are
 // rendered near-field only, with the window that bounds their truncated area; with no far-field peak there is
 // no FFT.
-// Peaks outside the grid: deposits go into margins of m points on both sides (m from {2, N/8, N/4, N/2, N},
+// Peaks outside the grid: deposits go into margins of m points on both sides (m from {2, N/64, N/32, …, N/2, N},
 // the smallest that holds every peak); peaks even further away get their Lorentzian evaluated directly on
 // every grid point. Near fields are clipped to the grid. So every peak adds its tails inside the grid.
 //
