@@ -46,15 +46,12 @@ import XRDSim
             "λ = \(lambda): variance \(variance)")
   }
 
-  /// Pearson's χ² of the whole distribution against the Poisson pmf, bins with expected count ≥ 20 (tails
-  /// pooled). Pass if χ² < df + 5√(2 df), 5 standard deviations of the χ² distribution above its mean.
-  /// Both samplers: inversion (μ < 10) and PTRS with its squeeze and density test (μ ≥ 10, up to 10⁶).
-  @Test(arguments: [0.5, 3.0, 5, 12.5, 30, 150, 1000, 1e6])
-  func poissonDistributionChiSquared(lambda: Double) {
-    let n = 400_000
-    var rng = Xoshiro256StarStar(seed: 2024)
+  /// Pearson's χ² of `draws` against the Poisson(λ) pmf, bins with expected count ≥ 20 (tails pooled), and
+  /// the number of bins.
+  static func chiSquared(_ draws: [Double], lambda: Double) -> (chi2: Double, bins: Int) {
+    let n = draws.count
     var histogram: [Int: Int] = [:]
-    for _ in 0..<n { histogram[Int(rng.poisson(mean: lambda)), default: 0] += 1 }
+    for k in draws { histogram[Int(k), default: 0] += 1 }
     // pmf by the recurrence p(k) = p(k−1) λ/k in log space.
     func pmf(_ k: Int) -> Double { exp(-lambda + Double(k) * log(lambda) - lgamma(Double(k) + 1)) }
     let mode = Int(lambda)
@@ -78,8 +75,63 @@ import XRDSim
       chi2 += (Double(o) - e) * (Double(o) - e) / e
       bins += 1
     }
+    return (chi2, bins)
+  }
+
+  /// Pearson's χ² of the whole distribution against the Poisson pmf (``chiSquared(_:lambda:)``). Pass if
+  /// χ² < df + 5√(2 df), 5 standard deviations of the χ² distribution above its mean.
+  /// Both samplers: inversion (μ < 10) and PTRS with its squeeze and density test (μ ≥ 10, up to 10⁶).
+  @Test(arguments: [0.5, 3.0, 5, 12.5, 30, 150, 1000, 1e6])
+  func poissonDistributionChiSquared(lambda: Double) {
+    var rng = Xoshiro256StarStar(seed: 2024)
+    let draws = (0..<400_000).map { _ in rng.poisson(mean: lambda) }
+    let (chi2, bins) = Self.chiSquared(draws, lambda: lambda)
     let df = Double(bins - 1)
     #expect(chi2 < df + 5 * (2 * df).squareRoot(), "λ = \(lambda): χ² = \(chi2) for \(bins) bins")
+  }
+
+  /// The block sampler `poisson(means:into:)` (passes A and B of PTRS, rejected points again), against the
+  /// pmf as above. The means alternate between λ and 500, so every block runs the passes even for λ < 10
+  /// (inversion from pass A's first uniform); only the λ entries are counted.
+  @Test(arguments: [3.0, 9.99, 10, 30, 100, 1000, 1e5])
+  func blockSamplerChiSquared(lambda: Double) {
+    let n = 400_000
+    let means = (0..<2 * n).map { $0 % 2 == 0 ? lambda : 500 }
+    var drawn = [Double](repeating: -1, count: 2 * n)
+    var rng = Xoshiro256StarStar(seed: 2025)
+    means.withUnsafeBufferPointer { m in drawn.withUnsafeMutableBufferPointer { rng.poisson(means: m, into: $0) } }
+    #expect(drawn.allSatisfy { $0 >= 0 && $0 == $0.rounded() })
+    let draws = stride(from: 0, to: 2 * n, by: 2).map { drawn[$0] }
+    let (chi2, bins) = Self.chiSquared(draws, lambda: lambda)
+    let df = Double(bins - 1)
+    #expect(chi2 < df + 5 * (2 * df).squareRoot(), "λ = \(lambda): χ² = \(chi2) for \(bins) bins")
+    let (mean, variance) = Self.moments(draws)
+    #expect(abs(mean - lambda) < 5 * (lambda / Double(n)).squareRoot(), "λ = \(lambda): mean \(mean)")
+    #expect(abs(variance - lambda) < 5 * ((lambda + 2 * lambda * lambda) / Double(n)).squareRoot(),
+            "λ = \(lambda): variance \(variance)")
+  }
+
+  /// The block sampler on what a pattern can hold: 0, negative, NaN and ±∞ give 0; a block of low means is
+  /// drawn point by point (the same numbers as `poisson(mean:)`); the same generator state gives the same bits.
+  @Test func blockSamplerEdgeCases() {
+    let means: [Double] = [0, -3, .nan, .infinity, -.infinity, 1e6] + (0..<1000).map { 10 + Double($0) }
+    var a = [Double](repeating: -1, count: means.count), b = a
+    var rngA = Xoshiro256StarStar(seed: 11), rngB = Xoshiro256StarStar(seed: 11)
+    means.withUnsafeBufferPointer { m in
+      a.withUnsafeMutableBufferPointer { rngA.poisson(means: m, into: $0) }
+      b.withUnsafeMutableBufferPointer { rngB.poisson(means: m, into: $0) }
+    }
+    #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+    #expect(rngA == rngB)
+    #expect(Array(a.prefix(5)) == [0, 0, 0, 0, 0])
+    #expect(abs(a[5] - 1e6) < 10 * 1000)
+    #expect(a.dropFirst(6).allSatisfy { $0 >= 0 && $0 == $0.rounded() })
+    let low = (0..<2000).map { Double($0 % 9) + 0.5 }  // all below 10: the per-point path
+    var drawn = [Double](repeating: -1, count: low.count)
+    var rng = Xoshiro256StarStar(seed: 12)
+    low.withUnsafeBufferPointer { m in drawn.withUnsafeMutableBufferPointer { rng.poisson(means: m, into: $0) } }
+    var reference = Xoshiro256StarStar(seed: 12)
+    #expect(drawn == low.map { reference.poisson(mean: $0) })
   }
 
   @Test func gaussianNoiseHasSigma() {
@@ -120,10 +172,8 @@ import XRDSim
     #expect(other.apply(to: pattern).intensity != a.intensity)
     #expect(model.apply(to: pattern, stream: 1).intensity != a.intensity)
     #expect(model.apply(to: pattern, stream: 1) == model.apply(to: pattern, stream: 1))
-    // A prefix of the pattern draws the same first values (one draw sequence per point, in order).
-    let short = NoiseModel(counts: 20_000, seed: 5).apply(to: Array(pattern.prefix(100)))
-    let long = NoiseModel(counts: 20_000, seed: 5).apply(to: pattern)
-    #expect(short.scale != long.scale || short.intensity == Array(long.intensity.prefix(100)))
+    // Points are drawn in blocks of 512 whose trials interleave in the stream, so a prefix of a pattern does
+    // not draw the same first values; the draws of the whole pattern are still the same on every run.
   }
 
   @Test func scalingAndComponents() {
