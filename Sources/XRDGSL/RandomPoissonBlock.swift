@@ -22,8 +22,8 @@ public import Foundation
 extension RandomNumberGenerator {
   /// Poisson deviates with means `means` into `output` (same count), as whole-number `Double`s.
   ///
-  /// Means that are not positive and finite give 0. μ < 10: inversion; 10 ≤ μ < 2⁵¹: PTRS (Hörmann 1993),
-  /// in blocks of 512 points (see the file header); above 2⁵¹: ``poisson(mean:)``. Deterministic for a given
+  /// Means that are not positive and finite give 0. μ < 10: inversion; 10 ≤ μ < 2⁵⁰: PTRS (Hörmann 1993),
+  /// in blocks of 512 points (see the file header); from 2⁵⁰: ``poisson(mean:)``. Deterministic for a given
   /// generator state, but not the same numbers as calling ``poisson(mean:)`` point by point. Blocks where
   /// fewer than half the means are in PTRS's range (low counts) are drawn point by point, which is faster
   /// there.
@@ -83,11 +83,13 @@ enum PoissonBlock {
   /// Points per block: the pending lists and trials of one block stay in L1 (12 KiB).
   @inlinable static var size: Int { 512 }
 
-  /// The bit patterns of 10 and of 2⁵¹ − 10's: literals, so that the hot loops load no lazy globals.
+  /// The bit patterns of 10 and of 2⁵⁰ − 10's: literals, so that the hot loops load no lazy globals. Below 2⁵⁰
+  /// every trial a PTRS test could accept (μ + a few √μ) is below 2⁵¹, where ⌊x⌋ by ±2⁵² is exact and the
+  /// density test's range cut rejects nothing it would accept.
   @inlinable static var ten: UInt64 { 0x4024_0000_0000_0000 }
-  @inlinable static var span: UInt64 { 0x4320_0000_0000_0000 &- 0x4024_0000_0000_0000 }
+  @inlinable static var span: UInt64 { 0x4310_0000_0000_0000 &- 0x4024_0000_0000_0000 }
 
-  /// 10 ≤ μ < 2⁵¹, by the bit pattern (false for NaN, ±∞ and negative numbers).
+  /// 10 ≤ μ < 2⁵⁰, by the bit pattern (false for NaN, ±∞ and negative numbers).
   @inlinable @inline(__always)
   static func usesPTRS(_ mean: Double) -> Bool { mean.bitPattern &- ten < span }
 
@@ -101,7 +103,7 @@ enum PoissonBlock {
 
   /// Pass A: one trial (two uniforms) for each of `count` points, point `index(j)` for j = 0..<count, in
   /// that order. Where the squeeze (us ≥ 0.07 and v ≤ v_r, as v (b − 2) ≤ 0.9277 (b − 2) − 3.6224) accepts,
-  /// the deviate is written; every other point with a positive finite mean (also μ < 10 and μ ≥ 2⁵¹, whose
+  /// the deviate is written; every other point with a positive finite mean (also μ < 10 and μ ≥ 2⁵⁰, whose
   /// first uniform pass B uses or discards) goes to `pending` with its uniforms in `trials` (2 per entry).
   /// Means that are not positive and finite get 0 and are done. Returns the number pending.
   @inlinable @inline(__always)
@@ -140,7 +142,7 @@ enum PoissonBlock {
   /// Pass B: the density test of PTRS (Hörmann 1993, steps 3.1–3.3) for the open trials of pass A: reject
   /// k < 0 and the corner us < 0.013, v > us; else accept iff ln(v α⁻¹ / (a/us² + b)) ≤ −μ + k ln μ − ln k!,
   /// α⁻¹ = 1.1239 + 1.1328/(b − 3.4). Accepted deviates are written; rejected points go to `rejected`.
-  /// μ < 10 is drawn by inversion from the trial's first uniform, μ ≥ 2⁵¹ by ``poisson(mean:)``.
+  /// μ < 10 is drawn by inversion from the trial's first uniform, μ ≥ 2⁵⁰ by ``poisson(mean:)``.
   /// Returns the number rejected.
   @inlinable @inline(__always)
   static func densityTest<G: RandomNumberGenerator>(
