@@ -256,8 +256,8 @@ public struct PatternSimulator: Sendable {
     // The formulas of Instrument.peakShift(atTwoTheta:), lorentzPolarization(twoTheta:…),
     // ProfileParameters.lorentzianFWHM/gaussianFWHM(atTwoTheta:), with sin θ and cos θ of θ = position·π/360
     // from sin θ_B = λ/2d and the shift (no sin or cos call per peak) and tan θ, cos 2θ derived from them
-    // (equal to the libm values to a few ulps), the
-    // monochromator's factor once, and the terms that add exactly 0 (no displacement, no microstrain) left out.
+    // (equal to the libm values to a few ulps), the monochromator's factor once, and the terms that add
+    // exactly 0 (no displacement, no microstrain) left out.
     let lorentzPolarization = LorentzPolarization(monochromatorTwoTheta: inst.monochromatorTwoTheta)
     let profile = inst.profile
     let displaced = !(inst.displacement == 0 && inst.goniometerRadius != 0 && !inst.goniometerRadius.isNaN)

@@ -444,8 +444,9 @@ struct ScatteringFactors {
       }
     }
     let fourPiSq = 4 * Double.pi * Double.pi
-    // One lane per distinct U (groups of one site, or sites given one U, share it); none for U = 0, whose T is
-    // exactly e⁰ = 1, as for the anisotropic groups (their T is inside the phase sum).
+    // One lane per distinct U (groups of different species often share one, e.g. a CIF's single U for all
+    // atoms); none for U = 0, whose T is exactly e⁰ = 1, as for the anisotropic groups (their T is inside the
+    // phase sum).
     var laneOfU: [UInt64: Int] = [:]
     for group in calculator.groups {
       if group.isAnisotropic || group.uIso == 0 {
