@@ -7,7 +7,10 @@
 // SplitMix64.derive(seed, [stream]), so patterns are reproducible bit for bit and independent of which thread
 // draws them (STYLE §7). GSL's `gsl_ran_poisson` is not used here: on the build machine it took 1.9 ms for
 // 8501 points at 10⁴ peak counts (3.5 ms at 10⁶), against ≈ 0.11 ms for this sampler and a budget of 0.2 ms.
-// Not done: detector dead time, dark counts, correlated (e.g. scintillator afterglow) noise.
+// With `correlation` ρ > 0 each point's deviation from its mean is then mixed with its two neighbours'
+// (a e₋ + b e + a e₊, b² + 2a² = 1, 2ab = ρ): the variance stays, adjacent points correlate by ρ, as in
+// measured patterns rebinned from strip detectors (ρ ≈ 0.5 in ../shared/data; `xrdsim conditions` measures it).
+// Not done: detector dead time, dark counts, correlation beyond the next-but-one point (e.g. afterglow).
 
 public import XRDProfile
 import XRDGSL
@@ -98,12 +101,18 @@ extension NoiseModel {
   /// ``apply(to:stream:rescale:)`` with `rescale: false` returns as `intensity`, bit for bit, without the other
   /// arrays. Means that are negative, NaN or infinite count as 0. Each value is a Poisson deviate with that
   /// mean when ``counts`` is set (else the mean), plus N(0, σ²) clamped at 0 when ``gaussianSigma`` > 0.
+  /// With ``correlation`` ρ > 0 the deviations from the mean are mixed with their neighbours' (see
+  /// ``correlate(_:around:)``) before the clamp at 0.
   package func draw(around mean: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>,
                     stream: UInt64 = 0) {
     precondition(output.count == mean.count, "NoiseModel.draw: \(output.count) outputs for \(mean.count) means")
     let n = mean.count
     var rng = Xoshiro256StarStar(seed: SplitMix64.derive(seed, [stream]))
     let sigma = gaussianSigma
+    let correlated = correlation > 0  // false for NaN, as for 0
+    // Clamped at 0 after the mixing when correlated (a deviation below −mean may be pulled back by its
+    // neighbours'), else at once.
+    let floor = correlated ? -Double.infinity : 0
     if counts != nil {
       rng.poisson(means: mean, into: output)  // blocks of 512 points; not-positive or non-finite means give 0
     } else {
@@ -116,10 +125,43 @@ extension NoiseModel {
       var i = 0
       while i < n {
         let (a, b) = rng.standardNormalPair()
-        output[i] = max(0, output[i] + sigma * a)
-        if i + 1 < n { output[i + 1] = max(0, output[i + 1] + sigma * b) }
+        output[i] = max(floor, output[i] + sigma * a)
+        if i + 1 < n { output[i + 1] = max(floor, output[i + 1] + sigma * b) }
         i += 2
       }
+    }
+    if correlated { Self.correlate(output, around: mean, correlation: correlation) }
+  }
+
+  /// Weights (a, b) of the neighbour mixing f = a e₋ + b e + a e₊ for an adjacent-point correlation ρ:
+  /// b² + 2a² = 1 keeps the variance of independent deviations, 2ab = ρ sets their correlation (ρ ≤ 1/√2;
+  /// the correlation at distance 2 is then a², 0.07 at ρ = 0.5, and 0 beyond).
+  static func mixingWeights(correlation rho: Double) -> (a: Double, b: Double) {
+    let b = ((1 + max(0, 1 - 2 * rho * rho).squareRoot()) / 2).squareRoot()
+    return (rho / (2 * b), b)
+  }
+
+  /// Replaces each deviation eᵢ = yᵢ − mᵢ of `values` from the (sanitized) means by a eᵢ₋₁ + b eᵢ + a eᵢ₊₁
+  /// (``mixingWeights(correlation:)``), the two end points by (b e + a e_inner)/√(a² + b²) (same variance),
+  /// and clamps the results at 0.
+  static func correlate(_ values: UnsafeMutableBufferPointer<Double>, around mean: UnsafeBufferPointer<Double>,
+                        correlation: Double) {
+    let n = values.count
+    guard n > 1 else {
+      if n == 1 { values[0] = max(0, values[0]) }
+      return
+    }
+    let (a, b) = mixingWeights(correlation: correlation)
+    let edge = 1 / (a * a + b * b).squareRoot()
+    func clean(_ i: Int) -> Double { let m = mean[i]; return m > 0 && m.isFinite ? m : 0 }
+    var left = 0.0, here = values[0] - clean(0)
+    for i in 0..<n {
+      let right = i + 1 < n ? values[i + 1] - clean(i + 1) : 0
+      var mixed = b * here + a * (left + right)
+      if i == 0 || i == n - 1 { mixed *= edge }
+      values[i] = max(0, clean(i) + mixed)
+      left = here
+      here = right
     }
   }
 }

@@ -194,6 +194,7 @@ extension Augmentation {
       ])
     }
     if let d = noiseCounts { o["noise_counts"] = d.normalized }
+    if let d = noiseCorrelation { o["noise_correlation"] = d.normalized }
     if let m = mixture { o["mixture"] = .object(["phases": m.phases.normalized, "fraction": m.fraction.normalized]) }
     return .object(o)
   }
@@ -213,7 +214,7 @@ struct CorpusConfigReader {
     "grid": ["start", "stop", "step"],
     "radiation[]": ["name", "wavelength", "weight", "lines"],
     "augment": ["strain", "zero_shift", "displacement", "profile", "crystallite_size_nm", "microstrain", "texture",
-                "background", "noise_counts", "mixture"],
+                "background", "noise_counts", "noise_correlation", "mixture"],
     "augment.strain": ["isotropic_percent", "anisotropic_percent"],
     "augment.profile": ["U", "V", "W", "X", "Y"],
     "augment.texture": ["probability", "hkl", "r"],
@@ -458,6 +459,8 @@ struct CorpusConfigReader {
     }
     if let b = f["background"], !isNull(b) { a.background = try background(b) }
     a.noiseCounts = try knob(f["noise_counts"], "augment.noise_counts", .leftOpen(0, 1e9), "counts must be in (0, 10⁹]")
+    a.noiseCorrelation = try knob(f["noise_correlation"], "augment.noise_correlation",
+                                  .closed(0, NoiseModel.maximumCorrelation), "a neighbour correlation between 0 and 0.7071 (1/√2)")
     if let m = f["mixture"], !isNull(m) {
       let g = try fields(of: m, path: "augment.mixture")
       let phases = try knob(g["phases"], "augment.mixture.phases", .closed(1, 3), "a mixture has 1 to 3 phases") ?? .fixed(1)

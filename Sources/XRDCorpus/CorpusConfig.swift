@@ -17,6 +17,8 @@
 //   strongest Bragg point; `chebyshev` the coefficients c₁, c₂, … relative to c₀; `inverse_two_theta` the
 //   c/2θ term relative to c₀ at the first grid point; humps (amorphous only) with heights relative to c₀.
 // - noise_counts: counts at the strongest Bragg point, with Poisson noise; null = no noise.
+// - noise_correlation: correlation of the noise at adjacent points, 0 … 0.7071 (NoiseModel.correlation);
+//   absent = the instrument's `noise.correlation` (default 0).
 // - mixture: `phases` (1–3) drawn per pattern; each extra phase is another structure of the list (drawn by
 //   weight, never the main one) with weight fraction drawn from `fraction`; the main phase has the rest.
 // Not done: per-phase size/strain broadening, absorption contrast between phases, amorphous content as a
@@ -119,6 +121,8 @@ public struct Augmentation: Sendable, Hashable {
   public var background: BackgroundKnob?
   /// Counts at the strongest Bragg point, with Poisson noise (key `noise_counts`).
   public var noiseCounts: Distribution?
+  /// Correlation of the noise at adjacent points, 0 … 1/√2 (key `noise_correlation`).
+  public var noiseCorrelation: Distribution?
   /// Multi-phase mixtures (key `mixture`).
   public var mixture: MixtureKnob?
 

@@ -59,6 +59,7 @@ augment:
     humps: {count: {choice: [1, 2], weights: [0.7, 0.3]}, center: {uniform: [15, 35]}, fwhm: {uniform: [5, 15]},
             height: {uniform: [0.5, 3]}, eta: {uniform: [0, 0.5]}}
   noise_counts: {log_uniform: [1000, 100000]}             # counts at the strongest peak, Poisson noise
+  noise_correlation: {uniform: [0, 0.6]}                   # noise correlation of adjacent points (strip detectors ~0.5)
   mixture:                # extra phases drawn from the structure list
     phases: {choice: [1, 2, 3], weights: [0.8, 0.15, 0.05]}
     fraction: {uniform: [0.02, 0.3]}                       # weight fraction of each extra phase

@@ -9,8 +9,9 @@
 // fraction. Not modelled: scattering power per unit mass (RIR / Hill–Howard ZMV scaling) and absorption
 // contrast — a heavy-atom impurity at 5 wt% looks like 5 % of the intensity here.
 // Then: mixture × (peak counts / its maximum) + background (counts), Poisson noise with the recipe's seed
-// (XRDAugment's NoiseModel, gaussian_sigma from the base instrument), then ÷ maximum (`max`), ÷ sum (`sum`)
-// or as is (`counts`), rounded to float32. An all-zero pattern stays zero.
+// (XRDAugment's NoiseModel, gaussian_sigma from the base instrument, the recipe's neighbour correlation),
+// then ÷ maximum (`max`), ÷ sum (`sum`) or as is (`counts`), rounded to float32. An all-zero pattern stays
+// zero.
 // Speed: the main structure of each (structure, radiation) is prepared once per composer (reflection families
 // over a range widened for ±5 % strain, and their cell-independent phase sums: PatternSimulator(…,
 // maximumStrain:)); its variants then recompute only what the strained cell changes (PatternSimulator.withCell),
@@ -120,7 +121,8 @@ struct PatternComposer {
     var counts = clean
     let sigma = base.noise.gaussianSigma
     if recipe.noiseCounts != nil || sigma > 0 {
-      let model = NoiseModel(counts: recipe.noiseCounts, gaussianSigma: sigma, seed: recipe.noiseSeed)
+      let model = NoiseModel(counts: recipe.noiseCounts, gaussianSigma: sigma, seed: recipe.noiseSeed,
+                             correlation: recipe.noiseCorrelation)
       clean.withUnsafeBufferPointer { mean in
         counts.withUnsafeMutableBufferPointer { model.draw(around: mean, into: $0, stream: 0) }
       }

@@ -13,6 +13,7 @@
 // X, Y, crystallite_size_nm (null = no size broadening), microstrain, texture_hkl (null = none), texture_r,
 // background_family, background_level, background_chebyshev (counts), background_inverse_two_theta
 // (counts·degree), background_humps (center, fwhm, height, eta per hump), noise_counts (null = no noise),
+// noise_correlation (adjacent-point correlation of the noise; absent in labels written before it, read as 0),
 // peak_counts, noise_seed, normalization.
 // Not done: correlated draws (e.g. size and microstrain together).
 
@@ -58,6 +59,8 @@ public struct PatternRecipe: Sendable, Hashable {
   public var background: BackgroundModel
   /// Poisson noise at this many counts at the strongest Bragg point; nil = no noise.
   public var noiseCounts: Double?
+  /// Correlation of the noise at adjacent points (``NoiseModel/correlation``), 0 = independent.
+  public var noiseCorrelation: Double
   /// Counts the strongest Bragg point is scaled to (noise counts, else ``PatternSimulator/defaultPeakCounts``).
   public var peakCounts: Double
   public var noiseSeed: UInt64
@@ -66,7 +69,7 @@ public struct PatternRecipe: Sendable, Hashable {
   /// Knob numbers of the stream derivation (never renumber: they are part of the corpus format).
   enum Knob: UInt64 {
     case radiation = 1, strain, zeroShift, displacement, profile, crystalliteSize, microstrain, texture, background
-    case noiseCounts, mixture, noiseSeed
+    case noiseCounts, mixture, noiseSeed, noiseCorrelation
   }
 
   /// How many times a profile draw the instrument checks reject is redrawn before giving up.
@@ -174,6 +177,8 @@ public struct PatternRecipe: Sendable, Hashable {
     rng = stream(.noiseCounts)
     let noiseCounts = a.noiseCounts.map { $0.sample(&rng) } ?? base.noise.counts
     let peakCounts = noiseCounts ?? PatternSimulator.defaultPeakCounts
+    rng = stream(.noiseCorrelation)
+    let noiseCorrelation = a.noiseCorrelation.map { $0.sample(&rng) } ?? base.noise.correlation
 
     // Background, in counts relative to the peak counts.
     var family = "instrument"
@@ -205,7 +210,7 @@ public struct PatternRecipe: Sendable, Hashable {
       displacement: displacement, u: profile.u, v: profile.v, w: profile.w, x: profile.x, y: profile.y,
       crystalliteSize: size, microstrain: microstrain, textureAxis: axis, textureRatio: ratio,
       backgroundFamily: family, backgroundLevel: level, background: background, noiseCounts: noiseCounts,
-      peakCounts: peakCounts, noiseSeed: SplitMix64.derive(config.seed, [UInt64(structure), UInt64(variant), Knob.noiseSeed.rawValue]),
+      noiseCorrelation: noiseCorrelation, peakCounts: peakCounts, noiseSeed: SplitMix64.derive(config.seed, [UInt64(structure), UInt64(variant), Knob.noiseSeed.rawValue]),
       normalization: config.normalization)
   }
 
@@ -233,6 +238,7 @@ public struct PatternRecipe: Sendable, Hashable {
       "background_inverse_two_theta": .number(background.inverseTwoTheta),
       "background_humps": .numbers(background.humps.flatMap { [$0.center, $0.fwhm, $0.height, $0.eta] }),
       "noise_counts": noiseCounts.map(LabelValue.number) ?? .null,
+      "noise_correlation": .number(noiseCorrelation),
       "peak_counts": .number(peakCounts),
       "noise_seed": .string(String(noiseSeed)),
       "normalization": .string(normalization.rawValue),
@@ -300,6 +306,7 @@ public struct PatternRecipe: Sendable, Hashable {
         BackgroundModel.Hump(center: humps[$0], fwhm: humps[$0 + 1], height: humps[$0 + 2], eta: humps[$0 + 3])
       })
     noiseCounts = try optionalNumber("noise_counts")
+    noiseCorrelation = a["noise_correlation"] == nil ? 0 : try number("noise_correlation")
     peakCounts = try number("peak_counts")
     guard let seed = UInt64(try string("noise_seed")) else { throw CorpusError("label: noise_seed is not a whole number") }
     noiseSeed = seed
@@ -312,7 +319,7 @@ public struct PatternRecipe: Sendable, Hashable {
   init(radiationName: String, radiation: [EmissionLine], phases: [Phase], zeroShift: Double, displacement: Double,
        u: Double, v: Double, w: Double, x: Double, y: Double, crystalliteSize: Double?, microstrain: Double,
        textureAxis: MillerIndex?, textureRatio: Double, backgroundFamily: String, backgroundLevel: Double,
-       background: BackgroundModel, noiseCounts: Double?, peakCounts: Double, noiseSeed: UInt64,
+       background: BackgroundModel, noiseCounts: Double?, noiseCorrelation: Double, peakCounts: Double, noiseSeed: UInt64,
        normalization: CorpusConfig.Normalization) {
     self.radiationName = radiationName; self.radiation = radiation; self.phases = phases
     self.zeroShift = zeroShift; self.displacement = displacement
@@ -320,7 +327,8 @@ public struct PatternRecipe: Sendable, Hashable {
     self.crystalliteSize = crystalliteSize; self.microstrain = microstrain
     self.textureAxis = textureAxis; self.textureRatio = textureRatio
     self.backgroundFamily = backgroundFamily; self.backgroundLevel = backgroundLevel; self.background = background
-    self.noiseCounts = noiseCounts; self.peakCounts = peakCounts; self.noiseSeed = noiseSeed
+    self.noiseCounts = noiseCounts; self.noiseCorrelation = noiseCorrelation; self.peakCounts = peakCounts
+    self.noiseSeed = noiseSeed
     self.normalization = normalization
   }
 }

@@ -113,6 +113,10 @@ extension Instrument {
     guard noise.gaussianSigma >= 0 else {
       throw invalid("noise.gaussian_sigma", noise.gaussianSigma, "a standard deviation must not be negative")
     }
+    try finite("noise.correlation", noise.correlation)
+    guard noise.correlation >= 0, noise.correlation <= NoiseModel.maximumCorrelation else {
+      throw invalid("noise.correlation", noise.correlation, "the neighbour correlation must be in [0, 0.7071] (1/√2)")
+    }
   }
 
   /// `two_theta`: 0 < start < stop < 180, step > 0, at most ``maximumPointCount`` points.

@@ -176,6 +176,7 @@ extension Instrument {
     add("  counts: \(noise.counts.map(n) ?? "null")", "expected counts at the strongest point (Poisson); null = no noise")
     add("  gaussian_sigma: \(n(noise.gaussianSigma))", "additive Gaussian detector noise, counts")
     add("  seed: \(noise.seed)", "same seed, same noise")
+    add("  correlation: \(n(noise.correlation))", "noise correlation of adjacent points, 0 … 0.7071")
 
     let width = min(44, lines.map(\.0.count).max() ?? 0)
     var text = """
@@ -252,7 +253,7 @@ struct InstrumentReader {
     "sample.texture": ["hkl", "r"],
     "background": ["chebyshev", "inverse_two_theta", "humps"],
     "background.humps[]": ["center", "fwhm", "height", "eta"],
-    "noise": ["counts", "gaussian_sigma", "seed"],
+    "noise": ["counts", "gaussian_sigma", "seed", "correlation"],
   ]
 
   mutating func instrument(from root: Node?) throws(InstrumentError) -> Instrument {
@@ -348,6 +349,7 @@ struct InstrumentReader {
       }
       try number(f, "gaussian_sigma", "noise", into: &instrument.noise.gaussianSigma)
       if let seed = f["seed"] { instrument.noise.seed = try seedValue(seed, "noise.seed") }
+      try number(f, "correlation", "noise", into: &instrument.noise.correlation)
     }
 
     do {

@@ -53,7 +53,9 @@ public struct BackgroundModel: Sendable, Hashable {
 /// With ``counts`` set, the noiseless pattern (peaks + background) is scaled so that its maximum is
 /// `counts`, and every point is replaced by a Poisson draw with that mean; with ``gaussianSigma`` > 0 a
 /// normal deviate of that standard deviation (counts) is added and the result clamped at 0. With `counts`
-/// nil the pattern is not rescaled and only the Gaussian part (if any) is added. Default: no noise.
+/// nil the pattern is not rescaled and only the Gaussian part (if any) is added. With ``correlation`` ρ > 0
+/// the drawn deviations are then mixed with their neighbours' so that adjacent points correlate by ρ (as
+/// in patterns interpolated or rebinned from a position-sensitive detector). Default: no noise.
 public struct NoiseModel: Sendable, Hashable {
   /// Expected counts at the strongest point of the pattern, 0 < counts ≤ 10⁹ (key `counts`); nil = no
   /// Poisson noise and no rescaling. Default nil.
@@ -62,11 +64,20 @@ public struct NoiseModel: Sendable, Hashable {
   public var gaussianSigma: Double
   /// Seed of the noise (key `seed`, 0 … 2⁶⁴ − 1): the same seed gives bit-identical noise. Default 0.
   public var seed: UInt64
+  /// Correlation ρ of the noise at adjacent points, 0 ≤ ρ ≤ ``maximumCorrelation`` (key `correlation`):
+  /// each point's deviation becomes a e₋ + b e + a e₊ of its own and its neighbours' drawn deviations, with
+  /// b² + 2a² = 1 (the variance kept) and 2ab = ρ. Measured patterns from strip detectors show ρ ≈ 0.5
+  /// (`xrdsim conditions` reports it). Default 0: independent points.
+  public var correlation: Double
 
-  public init(counts: Double? = nil, gaussianSigma: Double = 0, seed: UInt64 = 0) {
+  /// The largest adjacent-point correlation a three-point mixing with kept variance gives: 1/√2.
+  public static let maximumCorrelation = 0.5.squareRoot()
+
+  public init(counts: Double? = nil, gaussianSigma: Double = 0, seed: UInt64 = 0, correlation: Double = 0) {
     self.counts = counts
     self.gaussianSigma = gaussianSigma
     self.seed = seed
+    self.correlation = correlation
   }
 
   /// Whether the model changes a pattern at all (counts set or σ > 0).

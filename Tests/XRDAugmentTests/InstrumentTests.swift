@@ -37,7 +37,7 @@ import XRDSim
                  "texture": {"hkl": [1, 0, 4], "r": 0.85}, "scale": 2.5},
       "background": {"chebyshev": [120, -30.5, 12, 1e-5], "inverse_two_theta": 450,
                      "humps": [{"center": 25, "fwhm": 8, "height": 200}, {"center": 43, "fwhm": 12.5, "height": 80, "eta": 0.3}]},
-      "noise": {"counts": 25000, "gaussian_sigma": 1.5, "seed": 18446744073709551615}
+      "noise": {"counts": 25000, "gaussian_sigma": 1.5, "seed": 18446744073709551615, "correlation": 0.4}
     }
     """
 
@@ -106,7 +106,7 @@ import XRDSim
         humps:
           - {center: 25, fwhm: 8, height: 200}
           - {center: 43, fwhm: 12.5, height: 80, eta: 0.3}
-      noise: {counts: 25000, gaussian_sigma: 1.5, seed: 18446744073709551615}
+      noise: {counts: 25000, gaussian_sigma: 1.5, seed: 18446744073709551615, correlation: 0.4}
       """
     #expect(try Instrument(yaml: yaml) == fromJSON)
   }
@@ -288,6 +288,8 @@ import XRDSim
     ("noise: {counts: -1}", "noise.counts"),
     ("noise: {counts: 0}", "noise.counts"),
     ("noise: {gaussian_sigma: -1}", "noise.gaussian_sigma"),
+    ("noise: {correlation: 0.75}", "noise.correlation"),
+    ("noise: {correlation: -0.1}", "noise.correlation"),
     ("noise: {seed: -1}", "noise.seed"),
     ("noise: {seed: 18446744073709551616}", "noise.seed"),
   ]

@@ -176,6 +176,51 @@ import XRDSim
     // not draw the same first values; the draws of the whole pattern are still the same on every run.
   }
 
+  /// Neighbour correlation: on a flat pattern at 1000 counts the deviations keep the Poisson variance, adjacent
+  /// points correlate by ρ and points two apart by a² (the mixing weight), the mean stays; ρ = 0 is the plain
+  /// model bit for bit; the ends and tiny patterns are handled. Tolerances: 5 standard deviations
+  /// (a sample correlation's is ≈ (1 + 2ρ²)^½/√N here).
+  @Test(arguments: [0.25, 0.5, NoiseModel.maximumCorrelation])
+  func neighbourCorrelation(rho: Double) {
+    let n = 200_000, lambda = 1000.0
+    let flat = [Double](repeating: lambda, count: n)
+    let noisy = NoiseModel(counts: lambda, seed: 11, correlation: rho).apply(to: flat)
+    let e = noisy.noise
+    let (mean, variance) = Self.moments(noisy.intensity)
+    func lagCorrelation(_ k: Int) -> Double {
+      var s = 0.0
+      for i in 0..<(n - k) { s += e[i] * e[i + k] }
+      return s / Double(n - k) / variance
+    }
+    #expect(abs(mean - lambda) < 5 * (lambda / Double(n)).squareRoot() * (1 + 2 * rho), "mean \(mean)")
+    #expect(abs(variance / lambda - 1) < 0.02, "variance \(variance)")
+    let tolerance = 5 * (1 + 2 * rho * rho).squareRoot() / Double(n).squareRoot()
+    #expect(abs(lagCorrelation(1) - rho) < tolerance, "ρ₁ \(lagCorrelation(1)) for ρ = \(rho)")
+    let a = rho / (2 * ((1 + max(0, 1 - 2 * rho * rho).squareRoot()) / 2).squareRoot())
+    #expect(abs(lagCorrelation(2) - a * a) < tolerance, "ρ₂ \(lagCorrelation(2)), a² = \(a * a)")
+    #expect(abs(lagCorrelation(3)) < tolerance, "ρ₃ \(lagCorrelation(3))")
+    #expect(noisy.intensity.allSatisfy { $0 >= 0 })
+  }
+
+  @Test func neighbourCorrelationEdges() {
+    let pattern = (0..<3000).map { 20 + 500 * exp(-pow((Double($0) - 1500) / 40, 2)) }
+    let plain = NoiseModel(counts: 5000, gaussianSigma: 3, seed: 9)
+    var zero = plain
+    zero.correlation = 0
+    #expect(zero.apply(to: pattern) == plain.apply(to: pattern))
+    var mixed = plain
+    mixed.correlation = 0.5
+    let a = mixed.apply(to: pattern), b = mixed.apply(to: pattern)
+    #expect(a.intensity.map(\.bitPattern) == b.intensity.map(\.bitPattern))
+    #expect(a.intensity != plain.apply(to: pattern).intensity)
+    #expect(a.intensity.allSatisfy { $0 >= 0 && $0.isFinite })
+    // Low counts: deviations below −mean are clamped after mixing; one and two points; NaN and negative means.
+    for values in [[0.5, 0.2, 3, 0, 1], [7.0], [3.0, 4.0], [Double.nan, -2, 5, .infinity, 2]] {
+      let drawn = NoiseModel(counts: 10, seed: 2, correlation: 0.7).apply(to: values, rescale: false).intensity
+      #expect(drawn.count == values.count && drawn.allSatisfy { $0 >= 0 && $0.isFinite }, "\(values) → \(drawn)")
+    }
+  }
+
   @Test func scalingAndComponents() {
     let pattern = (0..<1000).map { 10 + 90 * sin(Double($0) / 100).magnitude }
     let noisy = NoiseModel(counts: 5000, seed: 1).apply(to: pattern)

@@ -71,6 +71,7 @@ struct CorpusConfigTests {
     ("augment:\n  zero_shift: {uniform: [0, 1], clip: [0, 1]}\n", "augment.zero_shift.clip", 2, "only a normal"),
     ("augment:\n  noise_counts: {choice: [10, 20], weights: [1]}\n", "augment.noise_counts.weights", 2, "one weight per value"),
     ("augment:\n  microstrain: {log_uniform: [0, 0.01]}\n", "augment.microstrain.log_uniform", 2, "positive"),
+    ("augment:\n  noise_correlation: {uniform: [0, 0.9]}\n", "augment.noise_correlation", 2, "between 0 and 0.7071"),
     ("augment:\n  mixture: {phases: 3, fraction: {uniform: [0.1, 0.6]}}\n", "augment.mixture.fraction", 2, "could reach 1"),
     ("augment:\n  mixture: {phases: 4, fraction: 0.1}\n", "augment.mixture.phases", 2, "1 to 3 phases"),
     ("augment:\n  texture: {probability: 0.5}\n", "augment.texture", 2, "'r' is missing"),

@@ -41,6 +41,7 @@ enum CorpusFixtures {
         background: {family: {choice: [none, chebyshev, amorphous]}, level: {uniform: [0.01, 0.1]}, chebyshev: [{uniform: [-0.3, 0.3]}],
                      inverse_two_theta: {uniform: [0, 1]}, humps: {count: 1}}
         noise_counts: {log_uniform: [1000, 100000]}
+        noise_correlation: {uniform: [0, 0.6]}
         mixture: \(mixture)
       """
   }
@@ -136,6 +137,11 @@ struct GeneratorTests {
     for (i, r) in recipes.enumerated() {
       #expect(try generator.recipe(index: i) == r)
       #expect(try PatternRecipe(augmentation: r.augmentation) == r)
+      #expect(r.noiseCorrelation >= 0 && r.noiseCorrelation <= 0.6)
+      // A label written before noise_correlation existed reads as independent noise.
+      var old = r.augmentation
+      old["noise_correlation"] = nil
+      #expect(try PatternRecipe(augmentation: old).noiseCorrelation == 0)
       let main = r.phases[0]
       let ties = generator.catalog.structures[main.structure].axisTies
       #expect((0..<3).allSatisfy { main.strainAnisotropic[$0] == main.strainAnisotropic[ties[$0]] })

@@ -237,6 +237,12 @@ enum Synthetic {
     #expect(abs(fraction - 1) < 0.2, "background fraction ratio \(fraction)")
     #expect(abs(level - 1) < 0.2, "background level ratio \(level)")
     #expect(abs(counts - 1) < 0.2, "noise counts ratio \(counts)")
+    // The noise's neighbour correlation (0.5–0.6 in these files) is drawn around the measured one.
+    let rhoMeasured = try #require(measured.summary { $0.noise?.lag1Correlation })
+    let rhoGenerated = try #require(generated.summary { $0.noise?.lag1Correlation })
+    #expect(rhoMeasured.median > 0.3, "measured lag-1 correlation \(rhoMeasured.median)")
+    #expect(abs(rhoGenerated.median - rhoMeasured.median) < 0.1,
+            "lag-1 correlation: measured \(rhoMeasured.median), generated \(rhoGenerated.median)")
     for angle in [30.0, 60.0, 90.0] {
       let r = try ratio { $0.fwhmSummary(atTwoTheta: angle) }
       #expect(abs(r - 1) < 0.2, "FWHM ratio at \(angle)°: \(r)")
@@ -256,6 +262,7 @@ enum Synthetic {
     let expected = estimate.augmentation
     #expect(config.augment.crystalliteSize == nil && config.augment.microstrain == nil)
     #expect(config.augment.noiseCounts == expected.noiseCounts)
+    #expect(config.augment.noiseCorrelation != nil && config.augment.noiseCorrelation == expected.noiseCorrelation)
     #expect(config.augment.background?.level == expected.background?.level)
     #expect(config.augment.background?.chebyshev == expected.background?.chebyshev)
     #expect(config.augment.w == expected.w && config.augment.x == expected.x && config.augment.u == expected.u)

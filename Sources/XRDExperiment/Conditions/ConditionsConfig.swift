@@ -13,6 +13,8 @@
 //   a hump; level = c₀/H (log-uniform); c₁/c₀ … (normal); c₋₁/c₀ (normal); hump centre, FWHM, height/c₀
 //   (normal) over the patterns with a hump, η 0, one hump.
 // - noise_counts: H/gain (log-uniform).
+// - noise_correlation: the lag-1 correlation of the noise (normal, clipped; each pattern's value limited to
+//   0…0.707, the range the generator's neighbour mixing covers).
 // Not done: zero shift, displacement, strain, texture and mixtures (they are not conditions of the instrument;
 // they stay as the base config has them, or are not drawn).
 
@@ -81,6 +83,7 @@ extension ConditionsEstimate {
       a.background = knob
     }
     a.noiseCounts = Self.scale(patterns.compactMap(\.noiseCounts))
+    a.noiseCorrelation = Self.location(patterns.compactMap { $0.noise.map { min(0.707, max(0, $0.lag1Correlation)) } })
     return a
   }
 
@@ -97,6 +100,7 @@ extension ConditionsEstimate {
     config.augment.microstrain = nil
     config.augment.background = a.background
     config.augment.noiseCounts = a.noiseCounts
+    config.augment.noiseCorrelation = a.noiseCorrelation
     return config
   }
 
@@ -163,9 +167,13 @@ extension ConditionsEstimate {
       }
     }
     if let n = a.noiseCounts {
-      let gains = summary { $0.noise?.gain }, rho = summary { $0.noise?.lag1Correlation }
+      let gains = summary { $0.noise?.gain }
       out += "  noise_counts: \(Self.yaml(n))   # Poisson counts at the strongest peak: \(Self.describe(summary { $0.noiseCounts }));"
-        + " gain \(Self.describe(gains)), lag-1 correlation \(Self.describe(rho))\n"
+        + " gain \(Self.describe(gains))\n"
+    }
+    if let c = a.noiseCorrelation {
+      let rho = summary { $0.noise?.lag1Correlation }
+      out += "  noise_correlation: \(Self.yaml(c))   # lag-1 correlation of the noise: \(Self.describe(rho))\n"
     }
     return out
   }
