@@ -35,25 +35,37 @@ extension BackgroundModel {
             // The common case, without the terms that add exactly 0 (a +0 they could add to −0 is clamped); two
             // points at a time (the same operations per lane as chebyshevSeries, so the same values).
             var i = 0
-            if c.count > 0 {
+            let zero = SIMD2<Double>()
+            // max(value, 0) per lane with NaN → 0, as `value > 0 ? value : 0`, stored two at a time.
+            func store(_ value: SIMD2<Double>, at i: Int) {
+              UnsafeMutableRawPointer(output.baseAddress! + i)
+                .storeBytes(of: value.replacing(with: zero, where: .!(value .> zero)), as: SIMD2<Double>.self)
+            }
+            func load(_ i: Int) -> SIMD2<Double> {
+              UnsafeRawPointer(angles.baseAddress! + i).loadUnaligned(as: SIMD2<Double>.self)
+            }
+            if c.count == 3 {
+              // The loop below unrolled for the usual three coefficients (the same operations, zeros included).
+              let c0 = c[0], c1 = c[1], c2 = c[2]
               while i + 1 < angles.count {
-                let x = (SIMD2(angles[i], angles[i + 1]) - midpoint) * toX
+                let x = (load(i) - midpoint) * toX
                 let twoX = 2 * x
-                var b1 = SIMD2<Double>(), b2 = SIMD2<Double>()
-                if c.count == 3 {
-                  // The loop below unrolled for the usual three coefficients (the same operations, zeros included).
-                  b1 = c[2] + twoX * b1 - b2
-                  (b1, b2) = (c[1] + twoX * b1 - SIMD2<Double>(), b1)
-                } else {
-                  var k = c.count - 1
-                  while k >= 1 {
-                    (b1, b2) = (c[k] + twoX * b1 - b2, b1)
-                    k -= 1
-                  }
+                let b1 = c2 + twoX * zero - zero
+                let b0 = c1 + twoX * b1 - zero
+                store(c0 + x * b0 - b1, at: i)
+                i += 2
+              }
+            } else if c.count > 0 {
+              while i + 1 < angles.count {
+                let x = (load(i) - midpoint) * toX
+                let twoX = 2 * x
+                var b1 = zero, b2 = zero
+                var k = c.count - 1
+                while k >= 1 {
+                  (b1, b2) = (c[k] + twoX * b1 - b2, b1)
+                  k -= 1
                 }
-                let value = c[0] + x * b1 - b2
-                output[i] = value[0] > 0 ? value[0] : 0
-                output[i + 1] = value[1] > 0 ? value[1] : 0
+                store(c[0] + x * b1 - b2, at: i)
                 i += 2
               }
             }

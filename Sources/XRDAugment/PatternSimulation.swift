@@ -357,7 +357,7 @@ public struct PatternSimulator: Sendable {
     let list = peakList()
     var peaks = [Double](repeating: 0, count: grid.count)
     renderer.render(list.map { Peak(twoTheta: $0.twoTheta, area: $0.area, widths: $0.widths) }, into: &peaks)
-    return finish(peaks: peaks, twoTheta: twoThetaValues, background: backgroundValues, list: list, seed: seed,
+    return finish(peaks: consume peaks, twoTheta: twoThetaValues, background: backgroundValues, list: list, seed: seed,
                   stream: stream, q: nil)
   }
 
@@ -379,7 +379,8 @@ public struct PatternSimulator: Sendable {
   }
 
   /// Scales the peak component to counts, adds the background, draws the noise and assembles the pattern.
-  func finish(peaks input: [Double], twoTheta: [Double], background: [Double], list: [PatternPeak], seed: UInt64?,
+  /// `peaks` is consumed: scaled in place when the caller hands over its only reference.
+  func finish(peaks input: consuming [Double], twoTheta: [Double], background: [Double], list: [PatternPeak], seed: UInt64?,
               stream: UInt64, q: [Double]?) -> SimulatedPattern {
     var peaks = input
     let n = peaks.count
@@ -388,16 +389,16 @@ public struct PatternSimulator: Sendable {
     let factor = maximum > 0 ? target / maximum : 1
     // clean = peaks + background; the noisy total is drawn around it and noise = total − clean. `noise` holds
     // clean until the total is drawn (one array fewer).
-    var noise = [Double](repeating: 0, count: n)
-    peaks.withUnsafeMutableBufferPointer { p in
-      background.withUnsafeBufferPointer { b in
-        noise.withUnsafeMutableBufferPointer { clean in
+    var noise = [Double](unsafeUninitializedCapacity: n) { clean, initialized in
+      peaks.withUnsafeMutableBufferPointer { p in
+        background.withUnsafeBufferPointer { b in
           if factor != 1 {
             for i in 0..<n { p[i] *= factor }
           }
           for i in 0..<n { clean[i] = p[i] + b[i] }
         }
       }
+      initialized = n
     }
     let total: [Double]
     if instrument.noise.isEnabled {

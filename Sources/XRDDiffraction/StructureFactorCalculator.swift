@@ -447,14 +447,15 @@ struct ScatteringFactors {
     // One lane per distinct U (groups of different species often share one, e.g. a CIF's single U for all
     // atoms); none for U = 0, whose T is exactly e⁰ = 1, as for the anisotropic groups (their T is inside the
     // phase sum).
-    var laneOfU: [UInt64: Int] = [:]
+    // A short list searched linearly (a calculator is made per pattern; a dictionary cost more than the lanes).
+    var laneOfU: [(bits: UInt64, lane: Int)] = []
     for group in calculator.groups {
       if group.isAnisotropic || group.uIso == 0 {
         groupLanes.append(-1)
-      } else if let lane = laneOfU[group.uIso.bitPattern] {
-        groupLanes.append(lane)
+      } else if let known = laneOfU.first(where: { $0.bits == group.uIso.bitPattern }) {
+        groupLanes.append(known.lane)
       } else {
-        laneOfU[group.uIso.bitPattern] = exponents.count
+        laneOfU.append((group.uIso.bitPattern, exponents.count))
         groupLanes.append(exponents.count)
         exponents.append(-2 * fourPiSq * group.uIso)  // the argument is then (−2·4π²·U)·s², as it always was
         amplitudes.append(0)
