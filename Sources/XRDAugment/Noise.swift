@@ -102,7 +102,7 @@ extension NoiseModel {
   /// arrays. Means that are negative, NaN or infinite count as 0. Each value is a Poisson deviate with that
   /// mean when ``counts`` is set (else the mean), plus N(0, σ²) clamped at 0 when ``gaussianSigma`` > 0.
   /// With ``correlation`` ρ > 0 the deviations from the mean are mixed with their neighbours' (see
-  /// ``correlate(_:around:)``) before the clamp at 0.
+  /// ``correlate(_:around:correlation:)``) before the clamp at 0.
   package func draw(around mean: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>,
                     stream: UInt64 = 0) {
     precondition(output.count == mean.count, "NoiseModel.draw: \(output.count) outputs for \(mean.count) means")
