@@ -1,5 +1,4 @@
-// exp(x) four at a time, for the form factors and Debye–Waller factors of the structure-factor loops (and the
-// three exponentials of each peak's Gaussian recurrence in XRDProfile).
+// exp(x) four at a time, for the form factors and Debye–Waller factors of the structure-factor loops.
 //
 // Cody & Waite reduction x = k ln 2 + r, |r| ≤ ln 2 / 2 (ln 2 split so that k·ln2Hi is exact for |k| < 2²¹),
 // e^r by its Taylor polynomial of degree 13 (truncation < 5·10⁻¹⁸ relative) in Horner form, 2^k from the exponent
@@ -12,9 +11,8 @@
 import Foundation
 
 /// e^x for each lane of `x`: within 2 ulp of glibc's `exp` for |x| ≤ 700; outside that, or NaN, glibc's `exp`.
-/// Package-wide: the renderer's Gaussian recurrence takes its three exponentials from it too.
 @inline(__always)
-package func exponentials(_ x: SIMD4<Double>) -> SIMD4<Double> {
+func exponentials(_ x: SIMD4<Double>) -> SIMD4<Double> {
   // Out of range or NaN in any lane (NaN fails both comparisons): the library, lane by lane.
   if !(x[0] >= -700 && x[0] <= 700 && x[1] >= -700 && x[1] <= 700 && x[2] >= -700 && x[2] <= 700
        && x[3] >= -700 && x[3] <= 700) {
