@@ -1,5 +1,5 @@
 # xrdsim: the two commands of the README, each installing what it needs first.
-#   make run    the demo corpus of every CIF in Structures/ → Output/ (NumPy, HDF5, opXRD JSON; about a minute)
+#   make run    the demo corpus of every CIF in Structures/ → Output/ (NumPy, HDF5, opXRD JSON; ~20 s after the build)
 #   make test   the test suite (swift test; the slow real-data fits in a release build)
 #   make sticks stick patterns of every CIF in Structures/ → Output/sticks/
 # GSL (libgsl-dev) and HDF5 (libhdf5-dev) are system libraries: installed with apt-get when pkg-config cannot find them.
