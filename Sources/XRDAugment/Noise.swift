@@ -72,7 +72,7 @@ extension NoiseModel {
       pattern.withUnsafeBufferPointer { input in
         for i in 0..<n {
           let m = input[i] * scale
-          mean[i] = m > 0 && m.isFinite ? m : 0  // NaN, ±∞, negative → 0
+          mean[i] = Self.meanOrZero(m)
         }
       }
       initialized = n
@@ -118,7 +118,7 @@ extension NoiseModel {
     } else {
       for i in 0..<n {
         let m = mean[i]
-        output[i] = m > 0 && m.isFinite ? m : 0
+        output[i] = Self.meanOrZero(m)
       }
     }
     if sigma > 0 {
@@ -132,6 +132,10 @@ extension NoiseModel {
     }
     if correlated { Self.correlate(output, around: mean, correlation: correlation) }
   }
+
+  /// A mean as the noise uses it: NaN, ±∞ and negative values count as 0.
+  @inline(__always)
+  static func meanOrZero(_ m: Double) -> Double { m > 0 && m.isFinite ? m : 0 }
 
   /// Weights (a, b) of the neighbour mixing f = a e₋ + b e + a e₊ for an adjacent-point correlation ρ:
   /// b² + 2a² = 1 keeps the variance of independent deviations, 2ab = ρ sets their correlation (ρ ≤ 1/√2;
@@ -153,7 +157,7 @@ extension NoiseModel {
     }
     let (a, b) = mixingWeights(correlation: correlation)
     let edge = 1 / (a * a + b * b).squareRoot()
-    func clean(_ i: Int) -> Double { let m = mean[i]; return m > 0 && m.isFinite ? m : 0 }
+    func clean(_ i: Int) -> Double { meanOrZero(mean[i]) }
     var left = 0.0, here = values[0] - clean(0)
     for i in 0..<n {
       let right = i + 1 < n ? values[i + 1] - clean(i + 1) : 0

@@ -329,12 +329,7 @@ extension StructureFactorCalculator {
     -> [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)]
   {
     precondition(canReuse(sums), "phase sums of another crystal layout")
-    var occupancySums = [Double](repeating: 0, count: groups.count)
-    for (g, group) in groups.enumerated() {
-      var occ = 0.0
-      for a in group.atoms { occ += occupancies[a] }
-      occupancySums[g] = occ
-    }
+    let occupancySums = groups.map(\.occupancySum)  // summed in atom order, as structureFactors(for:) reads them
     var result: [(plus: Complex<Double>, minus: Complex<Double>, bound: Double)] = []
     result.reserveCapacity(selection.count)
     var factors = ScatteringFactors(self)

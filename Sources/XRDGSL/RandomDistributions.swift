@@ -62,19 +62,18 @@ extension RandomNumberGenerator {
   /// PTRS of Hörmann (1993), Table 1 and eqs. (2)–(4); for μ ≥ 10.
   ///
   /// The squeeze is tested before anything else, so an accepted trial costs two uniforms, one division and
-  /// ⌊x⌋; the density test is out of line (``ptrsDensityAccepts(k:us:v:mean:a:b:logMean:)``), which keeps
+  /// ⌊x⌋; the density test is out of line (``ptrsDensityAccepts(k:us:v:mean:hat:logMean:)``), which keeps
   /// the hot loop's registers free (≈ 10 % faster than with it inline; the draws are the same bits).
   @inlinable @inline(__always)
   mutating func poissonByTransformedRejection(mean: Double) -> Double {
-    let b = 0.931 + 2.53 * mean.squareRoot()
-    let a = -0.059 + 0.02483 * b
-    let vr = 0.9277 - 3.6224 / (b - 2)
+    let hat = PTRSHat(mean: mean)
+    let vr = 0.9277 - 3.6224 / (hat.b - 2)
     var logMean = -Double.infinity  // computed on the first trial that needs the density
     while true {
       let u = uniformOpen() - 0.5
       let v = uniformOpen()
       let us = 0.5 - abs(u)
-      let x = (2 * a / us + b) * u + mean + 0.43
+      let x = hat.trial(u: u, us: us, mean: mean)
       if us >= 0.07 && v <= vr && abs(x) < 0x1p62 {
         // Squeeze: accept without evaluating the density.
         let truncated = Double(Int64(x))  // ⌊x⌋ without a libm call (x86-64 baseline has no roundsd)
@@ -84,7 +83,7 @@ extension RandomNumberGenerator {
       guard abs(x) < 0x1p62 else { continue }
       let truncated = Double(Int64(x))
       let k = truncated > x ? truncated - 1 : truncated
-      if ptrsDensityAccepts(k: k, us: us, v: v, mean: mean, a: a, b: b, logMean: &logMean) { return k }
+      if ptrsDensityAccepts(k: k, us: us, v: v, mean: mean, hat: hat, logMean: &logMean) { return k }
     }
   }
 
@@ -104,16 +103,39 @@ extension RandomNumberGenerator {
   }
 }
 
+/// The hat of PTRS for a mean μ ≥ 10 (Hörmann 1993, Table 1): b = 0.931 + 2.53 √μ, a = −0.059 + 0.02483 b;
+/// shared by the per-point sampler and the block passes (RandomPoissonBlock.swift).
+@usableFromInline
+struct PTRSHat {
+  @usableFromInline let a: Double, b: Double
+
+  @inlinable @inline(__always)
+  init(mean: Double) {
+    b = 0.931 + 2.53 * mean.squareRoot()
+    a = -0.059 + 0.02483 * b
+  }
+
+  /// The trial x = (2a/us + b) u + μ + 0.43 of u ∈ (−½, ½), us = ½ − |u| (eq. 2); k = ⌊x⌋.
+  @inlinable @inline(__always)
+  func trial(u: Double, us: Double, mean: Double) -> Double { (2 * a / us + b) * u + mean + 0.43 }
+
+  /// ln(v α⁻¹ / (a/us² + b)) with α⁻¹ = 1.1239 + 1.1328/(b − 3.4), the left side of the density test, as
+  /// ln(v (1.1239 c + 1.1328) us² / (c (a + b us²))), c = b − 3.4: one division.
+  @inlinable @inline(__always)
+  func logHatRatio(us: Double, v: Double) -> Double {
+    let us2 = us * us, c = b - 3.4
+    return log(v * (1.1239 * c + 1.1328) * us2 / (c * (a + b * us2)))
+  }
+}
+
 /// The density test of PTRS (Hörmann 1993, steps 3.1–3.3) for a trial (k, u, v) the squeeze did not accept:
 /// reject k < 0 and the corner us < 0.013, v > us; else accept iff
 /// ln(v α⁻¹ / (a/us² + b)) ≤ −μ + k ln μ − ln k!. `logMean` caches ln μ between trials of one draw.
 @usableFromInline @inline(never)
-func ptrsDensityAccepts(k: Double, us: Double, v: Double, mean: Double, a: Double, b: Double,
-                        logMean: inout Double) -> Bool {
+func ptrsDensityAccepts(k: Double, us: Double, v: Double, mean: Double, hat: PTRSHat, logMean: inout Double) -> Bool {
   if k < 0 || (us < 0.013 && v > us) { return false }
-  let inverseAlpha = 1.1239 + 1.1328 / (b - 3.4)
   if logMean == -.infinity { logMean = log(mean) }
-  return log(v * inverseAlpha / (a / (us * us) + b)) <= -mean + k * logMean - logFactorial(k)
+  return hat.logHatRatio(us: us, v: v) <= -mean + k * logMean - logFactorial(k)
 }
 
 /// ln k! for a whole number k ≥ 0 given as a `Double`: a table below 1024 (so PTRS needs no extra logarithm

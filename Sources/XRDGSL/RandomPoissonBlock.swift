@@ -77,7 +77,7 @@ extension RandomNumberGenerator {
 }
 
 /// The passes of ``Swift/RandomNumberGenerator/poisson(means:into:)``: PTRS constants as in
-/// `poissonByTransformedRejection(mean:)`, b = 0.931 + 2.53 √μ, a = −0.059 + 0.02483 b, v_r = 0.9277 − 3.6224/(b − 2).
+/// `poissonByTransformedRejection(mean:)` (the hat's a and b from ``PTRSHat``), v_r = 0.9277 − 3.6224/(b − 2).
 @usableFromInline
 enum PoissonBlock {
   /// Points per block: the pending lists and trials of one block stay in L1 (12 KiB).
@@ -118,15 +118,14 @@ enum PoissonBlock {
       let bits = m.bitPattern
       let ptrsMask = 0 &- UInt64(usesPTRS(m) ? 1 : 0)
       let mu = Double(bitPattern: (bits & ptrsMask) | (ten & ~ptrsMask))  // 10 stands in outside PTRS's range
-      let b = 0.931 + 2.53 * mu.squareRoot()
-      let a = -0.059 + 0.02483 * b
+      let hat = PTRSHat(mean: mu)
       let uniform = rng.uniformOpen()
       let v = rng.uniformOpen()
       let u = uniform - 0.5
       let us = 0.5 - abs(u)
-      let x = (2 * a / us + b) * u + mu + 0.43
+      let x = hat.trial(u: u, us: us, mean: mu)
       // Sign bits, so that no branch depends on the random numbers: us < 0.07 or v > v_r leaves it open.
-      let leftOpen = ((us - 0.07).bitPattern | ((0.9277 * (b - 2) - 3.6224) - v * (b - 2)).bitPattern) >> 63
+      let leftOpen = ((us - 0.07).bitPattern | ((0.9277 * (hat.b - 2) - 3.6224) - v * (hat.b - 2)).bitPattern) >> 63
       let acceptMask = ptrsMask & (leftOpen &- 1)
       let k = floor(Double(bitPattern: x.bitPattern & acceptMask))  // |x| is bounded where accepted
       output[i] = Double(bitPattern: k.bitPattern & acceptMask)
@@ -159,20 +158,15 @@ enum PoissonBlock {
         output[i] = m < 10 ? rng.poissonByInversion(mean: m, uniform: uniform) : rng.poisson(mean: m)
         continue
       }
-      let b = 0.931 + 2.53 * m.squareRoot()
-      let a = -0.059 + 0.02483 * b
+      let hat = PTRSHat(mean: m)
       let u = uniform - 0.5
       let us = 0.5 - abs(u)
-      let x = (2 * a / us + b) * u + m + 0.43
+      let x = hat.trial(u: u, us: us, mean: m)
       let rangeMask = 0 &- UInt64(abs(x) < 0x1p51 ? 1 : 0)  // |x| ≥ 2⁵¹ (us ≈ 0) is rejected below
       let k = floor(Double(bitPattern: x.bitPattern & rangeMask))
-      // v α⁻¹ / (a/us² + b) with a single division.
-      let us2 = us * us
-      let c = b - 3.4
-      let w = v * (1.1239 * c + 1.1328) * us2 / (c * (a + b * us2))
       let kc = Double(bitPattern: k.bitPattern & ((k.bitPattern >> 63) &- 1))  // max(k, 0)
       let lnkf = kc < 1024 ? lnFactorial[Int(kc)] : logFactorial(kc)
-      let slack = (-m + k * log(m) - lnkf) - log(w)
+      let slack = (-m + k * log(m) - lnkf) - hat.logHatRatio(us: us, v: v)
       // Sign bits: out of range, k < 0, the corner us < 0.013 and v > us, or a negative slack rejects.
       let corner = (us - 0.013).bitPattern & (us - v).bitPattern
       let reject = (~rangeMask | k.bitPattern | corner | slack.bitPattern) >> 63

@@ -5,19 +5,12 @@ import Foundation
 import Testing
 
 @Suite struct ConvertCommandTests {
-  static let data = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-
-  func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xrdsim-convert-\(getpid())-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
 
   @Test func multiScanFilesGetNumberedOutputs() throws {
-    let folder = try temporaryFolder()
+    let folder = try temporaryFolder("convert")
     defer { try? FileManager.default.removeItem(at: folder) }
     // xrdpattern's data.dat holds two images of 2600 points each (SOURCE.md).
-    let input = Self.data.appendingPathComponent("xrdpattern-examples/data.dat").path
+    let input = sharedData.appendingPathComponent("xrdpattern-examples/data.dat").path
     let result = try runXRDSim(["convert", input, folder.appendingPathComponent("out.csv").path])
     #expect(result.status == 0)
     for n in [1, 2] {
@@ -33,8 +26,8 @@ import Testing
 
   @Test func wavelengthFromInstrumentFile() throws {
     // GSAS STD files state no wavelength; INST_XRY.PRM gives 1.5405/1.5443 Å (gsas2-pbso4/SOURCE.md).
-    let result = try runXRDSim(["convert", Self.data.appendingPathComponent("gsas2-pbso4/PBSO4.XRA").path, "-",
-                                "--prm", Self.data.appendingPathComponent("gsas2-pbso4/INST_XRY.PRM").path])
+    let result = try runXRDSim(["convert", sharedData.appendingPathComponent("gsas2-pbso4/PBSO4.XRA").path, "-",
+                                "--prm", sharedData.appendingPathComponent("gsas2-pbso4/INST_XRY.PRM").path])
     #expect(result.status == 0)
     #expect(result.output.contains("# radiation: 1.5405 1.0 Ka1, 1.5443 0.5 Ka2\n"))
     #expect(result.output.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 6001)

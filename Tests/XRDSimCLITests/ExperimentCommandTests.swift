@@ -6,18 +6,11 @@ import Foundation
 import Testing
 
 @Suite struct ExperimentCommandTests {
-  static let data = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-  static let mno = data.appendingPathComponent("autoxrd-experimental/Spectra/MnO.xy").path
-  static let mnoCIF = data.appendingPathComponent("autoxrd-experimental/References/MnO_225.cif").path
-
-  func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xrdsim-compare-\(getpid())-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  static let mno = sharedData.appendingPathComponent("autoxrd-experimental/Spectra/MnO.xy").path
+  static let mnoCIF = sharedData.appendingPathComponent("autoxrd-experimental/References/MnO_225.cif").path
 
   @Test func compareFitJSONPlotAndSavedInstrument() throws {
-    let folder = try temporaryFolder()
+    let folder = try temporaryFolder("compare")
     defer { try? FileManager.default.removeItem(at: folder) }
     let plot = folder.appendingPathComponent("fit.svg").path, saved = folder.appendingPathComponent("lab.yaml").path
     let result = try runXRDSim(["compare", Self.mnoCIF, Self.mno, "--fit", "--json", "--plot", plot, "--save-instrument", saved])
@@ -45,7 +38,7 @@ import Testing
   }
 
   @Test func identifyJSONBestFirst() throws {
-    let library = Self.data.appendingPathComponent("autoxrd-experimental/References").path
+    let library = sharedData.appendingPathComponent("autoxrd-experimental/References").path
     let result = try runXRDSim(["identify", Self.mno, "--library", library, "--json", "--top", "3"])
     #expect(result.status == 0, "\(result.error)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])

@@ -8,6 +8,16 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
 
+/// `../shared/data` beside the repository: the measured patterns the command tests read.
+let sharedData = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+
+/// A new empty folder under the temporary directory, named for the test (`xrdsim-<name>-<pid>-<uuid>`).
+func temporaryFolder(_ name: String) throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("xrdsim-\(name)-\(getpid())-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
 /// The `xrdsim` executable built beside the test bundle.
 let xrdsimExecutable: URL? = {
   var candidates: [URL] = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
